@@ -1,0 +1,17 @@
+# ---------------------------------------------------------------------------------------------------------------------
+# Versions
+# Terraform >= 1.9: input validations refer to other inputs (e.g. sqs_config.batch_size is checked against the
+# queue type and the batching window). The aws provider range covers 5.x and 6.x; the module uses no argument that
+# exists in only one of them.
+# ---------------------------------------------------------------------------------------------------------------------
+
+terraform {
+  required_version = ">= 1.9"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0, < 7.0"
+    }
+  }
+}
