@@ -1,0 +1,29 @@
+output "queue_arn" {
+  description = "ARN of the queue."
+  value       = aws_sqs_queue.this.arn
+}
+
+output "queue_url" {
+  description = "URL of the queue."
+  value       = aws_sqs_queue.this.url
+}
+
+output "queue_name" {
+  description = "Name of the queue."
+  value       = aws_sqs_queue.this.name
+}
+
+output "dlq_arn" {
+  description = "ARN of the dead-letter queue (null when create_dlq is false)."
+  value       = try(aws_sqs_queue.dlq[0].arn, null)
+}
+
+output "dlq_url" {
+  description = "URL of the dead-letter queue (null when create_dlq is false)."
+  value       = try(aws_sqs_queue.dlq[0].url, null)
+}
+
+output "dlq_name" {
+  description = "Name of the dead-letter queue (null when create_dlq is false)."
+  value       = try(aws_sqs_queue.dlq[0].name, null)
+}
