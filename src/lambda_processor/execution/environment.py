@@ -1,0 +1,300 @@
+"""One execution environment: a worker process, its pipes, its limits.
+
+The environment enforces what the worker cannot enforce on itself: the timeout
+(INV-2) and the memory limit are watched from the parent, which kills the worker's
+whole process group when either is exceeded. It knows nothing about pools,
+throttling or log formatting; ``FunctionRuntime`` does that.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import psutil
+
+from lambda_processor.execution.frames import FrameDecoder, encode_frame
+from lambda_processor.execution.launch import WorkerLaunch
+from lambda_processor.execution.log_capture import LogCapture
+from lambda_processor.execution.model import FunctionSpec, RuntimeUnavailable
+from lambda_processor.execution.reserved_env import worker_environment
+
+#: AWS limits the Init phase to 10 s; beyond that init is retried under the function
+#: timeout (INV-20). Locally both are collapsed into one deadline of 10 s + timeout.
+INIT_LIMIT_SECONDS = 10.0
+
+#: How often RSS is sampled while a worker runs. The worker also reports its peak
+#: RSS after each invocation, so a short spike over the limit is caught as well.
+MEMORY_POLL_SECONDS = 0.05
+
+#: How long to wait for the log end marker after a response (normally microseconds).
+LOG_DRAIN_SECONDS = 5.0
+
+BYTES_PER_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class InvocationRequest:
+    """What the runtime sends a worker for one invocation."""
+
+    request_id: str
+    payload: bytes
+    deadline_epoch: float
+    timeout_seconds: float
+    invoked_arn: str
+    trace_header: str
+    client_context: dict | None = None
+    identity: dict | None = None
+
+
+@dataclass
+class ProcessOutcome:
+    """What happened at the process level: a response frame, or how the worker was lost.
+
+    ``kind`` is ``result`` | ``timeout`` | ``exited`` | ``out_of_memory``.
+    """
+
+    kind: str
+    payload: bytes = b""
+    header: dict = field(default_factory=dict)  # the worker's response header, for ``result``
+    error_type: str | None = None
+    error_message: str | None = None
+    duration_ms: float = 0.0
+    peak_memory_mb: int = 0
+    returncode: int | None = None
+    log_entries: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def environment_lost(self) -> bool:
+        """Whether the worker is gone and must be replaced."""
+        return self.kind != "result"
+
+
+class ExecutionEnvironment:
+    """A warm (or starting) worker process serving one invocation at a time (INV-21)."""
+
+    def __init__(
+        self,
+        spec: FunctionSpec,
+        launch: WorkerLaunch,
+        *,
+        log_stream: str,
+        parent_environment: Mapping[str, str] | None = None,
+    ):
+        self.spec = spec
+        self.log_stream = log_stream
+        self._launch = launch
+        self._parent_environment = os.environ if parent_environment is None else parent_environment
+        self._process: subprocess.Popen | None = None
+        self._psutil: psutil.Process | None = None
+        self._request_fd = -1
+        self._response_fd = -1
+        self._decoder = FrameDecoder()
+        self._capture: LogCapture | None = None
+        self.init_duration_ms: float | None = None
+        self.invocations = 0
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's pid (also its process group id), or None before start."""
+        return self._process.pid if self._process else None
+
+    @property
+    def alive(self) -> bool:
+        """Whether the worker process is still running."""
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> ProcessOutcome:
+        """Spawn the worker and run the Init phase; ``kind == "result"`` means ready.
+
+        An init failure comes back as ``kind == "result"`` with ``error_type`` set
+        (``Runtime.ImportModuleError`` ...); the caller reports it on the invocation.
+        """
+        request_read, request_write = os.pipe()
+        response_read, response_write = os.pipe()
+        log_read, log_write = os.pipe()
+        environment = worker_environment(
+            self.spec,
+            log_stream=self.log_stream,
+            runtime_dir=self._launch.script.parent,
+            parent_environment=self._parent_environment,
+            extra=self._launch.extra_environment,
+        )
+        started = time.perf_counter()
+        try:
+            self._process = subprocess.Popen(
+                self._launch.command(request_read, response_write),
+                stdin=subprocess.DEVNULL,
+                stdout=log_write,
+                stderr=log_write,
+                pass_fds=(request_read, response_write),
+                cwd=self.spec.code_dir,
+                env=environment,
+                start_new_session=True,  # its own process group, so a kill takes its children too
+            )
+        except OSError as error:
+            for fd in (request_read, request_write, response_read, response_write, log_read, log_write):
+                os.close(fd)
+            raise RuntimeUnavailable(
+                f"cannot start a {self.spec.runtime} worker in {self.spec.code_dir}: {error}",
+                where=self.spec.name,
+                hint="check that the function's code directory exists",
+            ) from error
+        for fd in (request_read, response_write, log_write):
+            os.close(fd)
+        self._request_fd, self._response_fd = request_write, response_read
+        self._psutil = psutil.Process(self._process.pid)
+        self._capture = LogCapture(log_read, f"{self.spec.name}-{self._process.pid}")
+        outcome = self._await_frame(time.monotonic() + INIT_LIMIT_SECONDS + self.spec.timeout)
+        self.init_duration_ms = (time.perf_counter() - started) * 1000
+        if outcome.kind == "result":
+            header = outcome.header
+            self._capture.wait_for_marker("init", LOG_DRAIN_SECONDS)
+            outcome.log_entries = self._capture.take()
+            if not header.get("ok"):
+                error = header["error"]
+                outcome.error_type, outcome.error_message = error["errorType"], error["errorMessage"]
+                outcome.payload = _error_payload_bytes(error)
+                self.kill()
+        else:
+            outcome.log_entries = self._lost_worker_logs()
+        outcome.duration_ms = self.init_duration_ms
+        return outcome
+
+    def kill(self) -> None:
+        """Kill the worker's process group and reap it. Safe to call more than once."""
+        process = self._process
+        if process is None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        for fd in (self._request_fd, self._response_fd):
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._request_fd = self._response_fd = -1
+
+    # ------------------------------------------------------------------ invocation
+
+    def invoke(self, request: InvocationRequest) -> ProcessOutcome:
+        """Run one invocation; enforce timeout and memory; never raises for handler faults."""
+        assert self._capture is not None and self._process is not None
+        self.invocations += 1
+        header = {
+            "type": "invoke",
+            "requestId": request.request_id,
+            "deadlineMs": int(request.deadline_epoch * 1000),
+            "invokedArn": request.invoked_arn,
+            "traceHeader": request.trace_header,
+            "clientContext": request.client_context,
+            "identity": request.identity,
+        }
+        started = time.perf_counter()
+        try:
+            _write_all(self._request_fd, encode_frame(header, request.payload))
+        except OSError:
+            outcome = ProcessOutcome(kind="exited")
+        else:
+            outcome = self._await_frame(time.monotonic() + request.timeout_seconds)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        if outcome.kind == "result":
+            response = outcome.header
+            self._capture.wait_for_marker(request.request_id, LOG_DRAIN_SECONDS)
+            outcome.log_entries = self._capture.take()
+            outcome.duration_ms = response.get("durationMs", elapsed_ms)
+            outcome.peak_memory_mb = _ceil_mb(response.get("peakRssKb", 0) * 1024)
+            if not response.get("ok"):
+                outcome.error_type = response.get("errorType")
+                outcome.error_message = response.get("errorMessage")
+            if outcome.peak_memory_mb > self.spec.memory_size:
+                # The worker went over its limit between two samples: AWS would have
+                # killed it, so the result is discarded and the environment replaced.
+                self.kill()
+                outcome = ProcessOutcome(kind="out_of_memory", log_entries=outcome.log_entries)
+        else:
+            outcome.log_entries = self._lost_worker_logs()
+        if outcome.kind == "timeout":
+            outcome.duration_ms = request.timeout_seconds * 1000
+        elif outcome.kind != "result":
+            outcome.duration_ms = elapsed_ms
+        if outcome.kind == "out_of_memory":
+            outcome.peak_memory_mb = self.spec.memory_size
+        return outcome
+
+    # ------------------------------------------------------------------ internals
+
+    def _await_frame(self, deadline: float) -> ProcessOutcome:
+        """Wait for one response frame, sampling RSS, until ``deadline`` (monotonic)."""
+        assert self._process is not None
+        limit_bytes = self.spec.memory_size * BYTES_PER_MB
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                return ProcessOutcome(kind="timeout")
+            readable, _, _ = select.select([self._response_fd], [], [], min(remaining, MEMORY_POLL_SECONDS))
+            if readable:
+                chunk = os.read(self._response_fd, 1 << 20)
+                if not chunk:
+                    return self._exited()
+                frames = self._decoder.feed(chunk)
+                if frames:
+                    header, body = frames[0]
+                    return ProcessOutcome(kind="result", payload=body, header=header)
+                continue
+            if self._rss_bytes() > limit_bytes:
+                self.kill()
+                return ProcessOutcome(kind="out_of_memory")
+
+    def _exited(self) -> ProcessOutcome:
+        assert self._process is not None
+        try:
+            returncode = self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            returncode = None
+        self.kill()
+        return ProcessOutcome(kind="exited", returncode=returncode)
+
+    def _rss_bytes(self) -> int:
+        try:
+            return self._psutil.memory_info().rss if self._psutil else 0
+        except psutil.Error:
+            return 0
+
+    def _lost_worker_logs(self) -> list[tuple[int, str]]:
+        """Everything the worker wrote before it died (the pipe closes once it is gone)."""
+        assert self._capture is not None
+        self._capture.wait_for_eof(timeout=1.0)
+        return self._capture.take()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _ceil_mb(size_bytes: int) -> int:
+    return -(-int(size_bytes) // BYTES_PER_MB)
+
+
+def _error_payload_bytes(error: dict) -> bytes:
+    return json.dumps(error).encode()
