@@ -8,7 +8,14 @@ import json
 import pytest
 from example_support import EXAMPLES, EXAMPLES_DIR, output_of, planned_resources, require_terraform, terraform
 
-SQS_EXAMPLES = ["order-processor", "payment-processor", "batch-processor", "enhanced-processor"]
+# example -> the helper-module instance whose queue the function consumes
+SOURCE_QUEUE_MODULES = {
+    "order-processor": "module.order_queue",
+    "payment-processor": "module.payment_queue",
+    "batch-processor": "module.data_queue",
+    "enhanced-processor": "module.events_queue",
+}
+SQS_EXAMPLES = list(SOURCE_QUEUE_MODULES)
 
 
 def _resources(plan: dict, resource_type: str) -> list[dict]:
@@ -19,9 +26,10 @@ def _change(plan: dict, address: str) -> dict:
     return next(c["change"] for c in plan["resource_changes"] if c["address"] == address)
 
 
-def _source_queues(plan: dict) -> list[dict]:
-    """The queues the examples consume from (the helper module's `this` queue)."""
-    return [r for r in _resources(plan, "aws_sqs_queue") if r["address"].endswith("aws_sqs_queue.this")]
+def _source_queues(plan: dict, example: str) -> list[dict]:
+    """The queue the example's function consumes from."""
+    address = f"{SOURCE_QUEUE_MODULES[example]}.aws_sqs_queue.this"
+    return [r for r in _resources(plan, "aws_sqs_queue") if r["address"] == address]
 
 
 @pytest.mark.parametrize("path", [*EXAMPLES, "modules"])
@@ -60,7 +68,9 @@ def test_sqs_10_source_queue_visibility_timeout_is_at_least_six_times_the_functi
     (function,) = _resources(plan, "aws_lambda_function")
     (mapping,) = _resources(plan, "aws_lambda_event_source_mapping")
     window = mapping["values"].get("maximum_batching_window_in_seconds") or 0
-    for queue in _source_queues(plan):
+    queues = _source_queues(plan, example)
+    assert queues, f"{example} has no {SOURCE_QUEUE_MODULES[example]} queue"
+    for queue in queues:
         visibility = queue["values"]["visibility_timeout_seconds"]
         assert visibility >= 6 * function["values"]["timeout"] + window, (
             f"{example}: {queue['address']} visibility {visibility}s < 6 x timeout {function['values']['timeout']}s"
@@ -72,7 +82,7 @@ def test_sqs_10_source_queue_visibility_timeout_is_at_least_six_times_the_functi
 @pytest.mark.parametrize("example", SQS_EXAMPLES)
 def test_sqs_16_source_queue_redrives_to_a_dead_letter_queue(example, planned):
     plan = planned(example)
-    queues = _source_queues(plan)
+    queues = _source_queues(plan, example)
     assert queues, f"{example} has no source queue from examples/modules/sqs-queue"
     for queue in queues:
         dlq_address = queue["address"].replace("aws_sqs_queue.this", "aws_sqs_queue.dlq[0]")
