@@ -5,10 +5,13 @@
 
 locals {
   # Lambda runtime identifiers that CreateFunction still accepts for .zip packages, with the deprecation date AWS
-  # publishes (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html, 2026 table). Runtimes missing
-  # here (python3.7, nodejs14.x, go1.x, ...) can no longer be deployed and are rejected. A runtime past its date is
-  # still accepted but raises the `runtime_not_deprecated` warning: AWS keeps running it without security patches,
-  # and blocks creating, then updating, such functions 30 and 60 days later.
+  # publishes (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtimes missing here
+  # (python3.7, nodejs14.x, go1.x, ...) can no longer be deployed and are rejected. A runtime whose date is on or
+  # before `lambda_runtime_table_date` is still accepted but raises the `runtime_not_deprecated` warning: AWS keeps
+  # running it without security patches, and blocks creating, then updating, such functions 30 and 60 days later.
+  # The warning is judged against the table's date, not the clock, so a plan gives the same answer every day;
+  # refresh the table (and its date) when AWS publishes new dates.
+  lambda_runtime_table_date = "2026-11-27"
   lambda_runtime_deprecation_dates = {
     "nodejs24.x"      = "2028-04-30"
     "nodejs22.x"      = "2027-04-30"
@@ -76,6 +79,11 @@ locals {
 # ---------------------------------------------------------------------------------------------------------------------
 
 locals {
+  deprecated_runtimes = [
+    for runtime, date in local.lambda_runtime_deprecation_dates : runtime
+    if timecmp("${date}T00:00:00Z", "${local.lambda_runtime_table_date}T00:00:00Z") <= 0
+  ]
+
   # One stem names the function, role, policy, log group, alarms and dashboard.
   name = "${var.project_name}-${var.environment}-${var.function_name}"
 
