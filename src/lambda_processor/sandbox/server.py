@@ -1,0 +1,98 @@
+"""The embedded AWS: moto's server in this process, on 127.0.0.1 only.
+
+``EmbeddedAws.start()`` resets moto's process-global state, applies the adapter's
+patches and serves every request under :data:`backend_lock` (see
+``moto_adapter.locking`` for the rule that in-process callers must follow).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .moto_adapter import SandboxHooks, backend_lock, install, reset_state, set_hooks, uninstall
+from .moto_adapter.errors import SandboxError
+from .moto_adapter.locking import LockedWsgiApp
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+LOOPBACK = "127.0.0.1"
+
+
+class EmbeddedAws:
+    """A running embedded AWS. Use ``EmbeddedAws.start()``; stop with ``stop()`` or ``with``."""
+
+    account_id = DEFAULT_ACCOUNT_ID
+    backend_lock = backend_lock
+
+    def __init__(self, server: Any, thread: threading.Thread, region: str):
+        self._server = server
+        self._thread = thread
+        self._region = region
+        self._stopped = False
+
+    @classmethod
+    def start(cls, port: int = 0, region: str = "us-east-1", hooks: SandboxHooks | None = None) -> EmbeddedAws:
+        """Reset moto, patch it, and serve on ``127.0.0.1:port`` (0 picks a free port)."""
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        class QuietRequestHandler(MotoRequestHandler):
+            def log_request(self, *args: Any, **kwargs: Any) -> None:
+                pass  # one line per request on stderr would drown the CLI's output
+
+        install(hooks or SandboxHooks())
+        reset_state()
+        app = LockedWsgiApp(DomainDispatcherApplication(create_backend_app), backend_lock)
+        try:
+            server = make_server(LOOPBACK, port, app, threaded=True, request_handler=QuietRequestHandler)
+        except OSError as error:
+            uninstall()
+            raise SandboxError(
+                f"cannot listen on {LOOPBACK}:{port}: {error.strerror or error}",
+                where="embedded AWS",
+                hint="choose another --port, or 0 for a free one",
+            ) from error
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, name="embedded-aws", daemon=True)
+        thread.start()
+        return cls(server, thread, region)
+
+    @property
+    def port(self) -> int:
+        """The TCP port the server listens on."""
+        return int(self._server.server_address[1])
+
+    @property
+    def endpoint_url(self) -> str:
+        """``http://127.0.0.1:PORT``: point ``AWS_ENDPOINT_URL`` / ``endpoint_url`` here."""
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def region(self) -> str:
+        """The default region of this sandbox."""
+        return self._region
+
+    def set_hooks(self, hooks: SandboxHooks) -> None:
+        """Attach the data plane (invoke, SNS, EventBridge hooks) once it is ready."""
+        set_hooks(hooks)
+
+    def stop(self) -> None:
+        """Stop serving, drop moto's state and undo the patches. Idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+        reset_state()
+        uninstall()
+
+    def __enter__(self) -> EmbeddedAws:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
