@@ -276,7 +276,8 @@ class FunctionRuntime:
         the next invocation cold-starts again."""
         if init.kind == "result":
             error = json.loads(init.payload)
-            error["requestId"] = request_id
+            if "requestId" in error:  # the Python runtime names the invocation; Node's does not
+                error["requestId"] = request_id
             init.payload = json.dumps(error).encode()
         init.duration_ms = init.duration_ms or 0.0
         started = time.time()

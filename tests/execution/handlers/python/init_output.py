@@ -1,0 +1,6 @@
+print("printed during init")
+
+
+def handler(event, context):
+    print("printed during invoke")
+    return 1
