@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import psutil
 
@@ -115,3 +117,22 @@ def test_invoke_after_close_is_refused(make_runtime):
         assert "orders-fn" in str(error)
     else:
         raise AssertionError("invoke after close() must raise EnvironmentClosed")
+
+
+def test_close_during_an_invocation_ends_it_and_leaves_nothing_running(make_runtime, tmp_path):
+    marker = tmp_path / "running"
+    runtime = make_runtime("app.touch_and_sleep", timeout=30)
+    results = []
+    event = json.dumps({"path": str(marker), "seconds": 30}).encode()
+    thread = threading.Thread(target=lambda: results.append(runtime.invoke(event)))
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not (marker.exists() and marker.read_text()):  # synchronisation, not a timing assertion
+        assert time.monotonic() < deadline, "handler never started"
+        time.sleep(0.01)
+    pid = int(marker.read_text())
+    runtime.close()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert results[0].error_type == "Runtime.ExitError"
+    assert gone(pid)

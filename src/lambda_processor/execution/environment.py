@@ -13,6 +13,7 @@ import os
 import select
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -97,6 +98,7 @@ class ExecutionEnvironment:
         self._response_fd = -1
         self._decoder = FrameDecoder()
         self._capture: LogCapture | None = None
+        self._fd_lock = threading.Lock()
         self.init_duration_ms: float | None = None
         self.invocations = 0
 
@@ -169,27 +171,39 @@ class ExecutionEnvironment:
         outcome.duration_ms = self.init_duration_ms
         return outcome
 
+    def signal_kill(self) -> None:
+        """SIGKILL the worker's process group without touching the pipes.
+
+        Safe from another thread while an invocation is waiting: that invocation sees
+        the pipe close and ends with ``Runtime.ExitError``, then releases the pipes.
+        """
+        if self._process is None:
+            return
+        try:
+            os.killpg(self._process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def kill(self) -> None:
-        """Kill the worker's process group and reap it. Safe to call more than once."""
+        """Kill the worker's process group, reap it and close the pipes. Idempotent.
+
+        Only the thread that owns the environment (the one invoking it, or anyone when
+        it is idle) may call this: closing fds under a waiting reader is not safe.
+        """
         process = self._process
         if process is None:
             return
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        self.signal_kill()
         try:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        for fd in (self._request_fd, self._response_fd):
+        with self._fd_lock:
+            fds, self._request_fd, self._response_fd = (self._request_fd, self._response_fd), -1, -1
+        for fd in fds:
             if fd >= 0:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        self._request_fd = self._response_fd = -1
+                os.close(fd)
 
     # ------------------------------------------------------------------ invocation
 

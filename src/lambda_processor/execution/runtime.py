@@ -135,6 +135,9 @@ class FunctionRuntime:
                 except BaseException:
                     self._discard(environment)
                     raise
+                if self._closed:  # close() ran during the Init phase and could not see this worker
+                    self._discard(environment)
+                    raise EnvironmentClosed("the function runtime was closed during a cold start", where=self.spec.name)
                 init_duration_ms = init.duration_ms
                 pre_entries = init.log_entries
                 if init.kind != "result" or init.error_type:
@@ -314,10 +317,16 @@ class FunctionRuntime:
         with self._lock:
             self._closed = True
             environments = list(self._environments)
+            idle = list(self._idle)
             self._environments.clear()
             self._idle.clear()
         for environment in environments:
-            environment.kill()
+            if environment in idle:
+                environment.kill()
+            else:
+                # Busy: its invoking thread owns the pipes; the kill makes that
+                # invocation end with Runtime.ExitError, and that thread cleans up.
+                environment.signal_kill()
         leftovers = _live_process_groups([env.pid for env in environments if env.pid is not None])
         if leftovers:
             _logger.warning("%s: processes escaped their worker's group: %s", self.spec.name, leftovers)

@@ -111,3 +111,9 @@ def unserializable(event, context):
 def spawn_child(event, context):
     child = subprocess.Popen(["sleep", "60"])
     return {"child": child.pid, "pid": os.getpid()}
+
+
+def touch_and_sleep(event, context):
+    with open(event["path"], "w") as marker:  # tells the test the handler is running
+        marker.write(str(os.getpid()))
+    time.sleep(event["seconds"])
