@@ -49,10 +49,12 @@ class EmbeddedAws:
         app = LockedWsgiApp(DomainDispatcherApplication(create_backend_app), backend_lock)
         try:
             server = make_server(LOOPBACK, port, app, threaded=True, request_handler=QuietRequestHandler)
-        except OSError as error:
+        except (OSError, SystemExit) as error:
+            # werkzeug prints "Address already in use" and calls sys.exit(1) instead of raising.
             uninstall()
+            reason = getattr(error, "strerror", None) or "the address is in use or not available"
             raise SandboxError(
-                f"cannot listen on {LOOPBACK}:{port}: {error.strerror or error}",
+                f"cannot listen on {LOOPBACK}:{port}: {reason}",
                 where="embedded AWS",
                 hint="choose another --port, or 0 for a free one",
             ) from error

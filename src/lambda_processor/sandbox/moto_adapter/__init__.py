@@ -3,7 +3,8 @@
 Submodules, one concern each: ``lambda_patches`` (invoke routing, dropped fields),
 ``esm_patches`` (moto's own SQS->Lambda delivery off), ``sns_patches``,
 ``events_patches`` (+ pure ``events_input``), ``layers`` (public layers),
-``iam_patches`` (least privilege for STS credentials), ``direct`` (fast in-process
+``iam_patches`` (least privilege for STS credentials), ``cloudwatch_patches``
+(DescribeAlarmHistory), ``direct`` (fast in-process
 access for the data plane), ``locking`` (the backend lock).
 
 Locking rule: moto is not thread-safe. The server holds :data:`backend_lock` for each
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import threading
 
-from . import esm_patches, events_patches, iam_patches, lambda_patches, layers, locking_patches, sns_patches
+from . import cloudwatch_patches, esm_patches, events_patches, iam_patches, lambda_patches, layers, locking_patches, sns_patches
 from .errors import MotoVersionError, SandboxError
 from .events_input import render_target_input
 from .iam_patches import (
@@ -36,7 +37,16 @@ from .patching import PatchSet, check_problem
 
 MOTO_VERSION = "5.2.5"
 
-_PATCH_MODULES = (lambda_patches, esm_patches, locking_patches, layers, sns_patches, events_patches, iam_patches)
+_PATCH_MODULES = (
+    lambda_patches,
+    esm_patches,
+    locking_patches,
+    layers,
+    sns_patches,
+    events_patches,
+    iam_patches,
+    cloudwatch_patches,
+)
 
 __all__ = [
     "MOTO_VERSION",
