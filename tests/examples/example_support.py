@@ -82,6 +82,7 @@ def load_module(path: Path, extra_sys_path: list[Path] | None = None) -> ModuleT
     name = f"example_handler_{path.stem}_{uuid.uuid4().hex[:8]}"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses resolve annotations through sys.modules
     spec.loader.exec_module(module)
     return module
 
