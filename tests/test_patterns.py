@@ -85,6 +85,16 @@ def test_pat_4_fields_of_one_conjunction_come_from_the_same_array_element():
     assert not matches(pattern, {"people": [{"name": "ann", "role": "user"}, {"name": "bob", "role": "admin"}]})
 
 
+def test_pat_4_array_consistency_holds_through_nested_arrays():
+    pattern = {"orders": {"items": {"sku": ["A"], "qty": [{"numeric": [">", 5]}]}}}
+    split = {"orders": [{"items": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": 9}]}, {"items": [{"sku": "C"}]}]}
+    assert not matches(pattern, split)
+    split["orders"][1]["items"].append({"sku": "A", "qty": 6})
+    assert matches(pattern, split)
+    # Fields in unrelated arrays combine freely.
+    assert matches({"a": {"x": [1]}, "b": {"y": [2]}}, {"a": [{"x": 0}, {"x": 1}], "b": [{"y": 2}]})
+
+
 def test_pat_5_json_inside_a_string_is_not_parsed():
     assert not matches({"detail": {"k": ["v"]}}, {"detail": '{"k": "v"}'})
 

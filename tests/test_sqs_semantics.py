@@ -98,6 +98,10 @@ def test_sqs_62_message_attributes_are_lower_camel_with_base64_binary():
     assert record["md5OfMessageAttributes"] == "abc"
 
 
+def test_received_message_is_hashable_by_its_receive():
+    assert len({message("m1"), message("m1"), message("m2")}) == 2
+
+
 # -- filtering ---------------------------------------------------------------------------
 
 

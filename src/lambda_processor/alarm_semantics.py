@@ -189,9 +189,9 @@ class AlarmDecision:
     """The state the alarm should be in now, with AWS-style reason text and data."""
 
     state: str
-    previous_state: str
     reason: str
     reason_data: dict
+    previous_state: str
 
     @property
     def changed(self) -> bool:
@@ -248,7 +248,7 @@ def evaluate_alarm(
     reason_data = _reason_data(spec, now, starts, values)
 
     def decide(state: str, reason: str) -> AlarmDecision:
-        return AlarmDecision(state, current_state, reason, reason_data)
+        return AlarmDecision(state, reason, reason_data, current_state)
 
     if spec.extended_statistic and spec.evaluate_low_sample_count_percentile == "ignore" and sample_counts:
         percentile = percentile_of(spec.extended_statistic)

@@ -206,11 +206,6 @@ def flatten_event(event: Any) -> dict[str, list[tuple[Any, Membership]]]:
     return leaves
 
 
-def _consistent(a: Membership, b: Membership) -> bool:
-    positions = dict(a)
-    return all(positions.get(array_id, index) == index for array_id, index in b)
-
-
 # --------------------------------------------------------------------------------------
 # Compiled pattern
 # --------------------------------------------------------------------------------------
@@ -257,29 +252,54 @@ class Conjunction:
             candidates = test.candidates(leaves)
             if not candidates:
                 return False
-            options.append(list(dict.fromkeys(candidates)))
+            if () in candidates:
+                continue  # satisfied outside any array: constrains nothing
+            options.append({frozenset(membership) for membership in candidates})
         options.sort(key=len)
-        return _choose_consistent(options, 0, ())
+        return _consistent_choice_exists(options)
 
     def matches(self, event: dict) -> bool:
         """True when ``event`` satisfies every field test of this conjunction."""
         return self.matches_flat(flatten_event(event))
 
 
-def _choose_consistent(options: list[list[Membership]], position: int, chosen: Membership) -> bool:
-    if position == len(options):
-        return True
-    for membership in options[position]:
-        if _consistent(chosen, membership):
-            merged = tuple(dict(chosen + membership).items())
-            if _choose_consistent(options, position + 1, merged):
-                return True
-    return False
+def _consistent_choice_exists(options: list[set[frozenset[tuple[int, int]]]]) -> bool:
+    """Can one candidate per field be chosen so that shared arrays agree on the element?
+
+    A join over the fields, one at a time. Partial choices are projected onto the array
+    ids that later fields still use, so unrelated arrays collapse instead of multiplying,
+    and candidates are looked up by their positions in the arrays a partial choice has
+    already fixed: linear in the candidates, not quadratic.
+    """
+    states: set[frozenset[tuple[int, int]]] = {frozenset()}
+    for position, candidates in enumerate(options):
+        later_ids = {array_id for later in options[position + 1:] for m in later for array_id, _ in m}
+        joined: set[frozenset[tuple[int, int]]] = set()
+        states_by_ids: dict[frozenset[int], list[frozenset[tuple[int, int]]]] = {}
+        for state in states:
+            states_by_ids.setdefault(frozenset(array_id for array_id, _ in state), []).append(state)
+        for fixed_ids, group in states_by_ids.items():
+            # candidate -> (its positions in arrays this group fixed, the part later fields need)
+            lookup: dict[frozenset[int], dict[frozenset, set[frozenset]]] = {}
+            for candidate in candidates:
+                shared = frozenset(pair for pair in candidate if pair[0] in fixed_ids)
+                kept = frozenset(pair for pair in candidate if pair[0] in later_ids)
+                shared_ids = frozenset(array_id for array_id, _ in shared)
+                lookup.setdefault(shared_ids, {}).setdefault(shared, set()).add(kept)
+            for state in group:
+                for shared_ids, by_position in lookup.items():
+                    own = frozenset(pair for pair in state if pair[0] in shared_ids)
+                    for kept in by_position.get(own, ()):
+                        joined.add(frozenset(pair for pair in state | kept if pair[0] in later_ids))
+        if not joined:
+            return False
+        states = joined
+    return True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EventPattern:
-    """A validated pattern. ``matches`` is pure and thread-safe."""
+    """A validated pattern. ``matches`` is pure and thread-safe; hashed by identity."""
 
     source: dict
     conjunctions: tuple[Conjunction, ...]

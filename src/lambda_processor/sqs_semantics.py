@@ -50,6 +50,10 @@ class ReceivedMessage:
     message_attributes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     md5_of_message_attributes: str | None = None
 
+    def __hash__(self) -> int:
+        # The mappings make the generated hash fail; a receive is identified by its handle.
+        return hash((self.message_id, self.receipt_handle))
+
     @property
     def message_group_id(self) -> str | None:
         """The FIFO message group, or None on a standard queue."""
