@@ -97,3 +97,11 @@ def test_sqs_16_source_queue_redrives_to_a_dead_letter_queue(example, planned):
 def test_sqs_44_event_source_mapping_reports_batch_item_failures(example, planned):
     (mapping,) = _resources(planned(example), "aws_lambda_event_source_mapping")
     assert mapping["values"]["function_response_types"] == ["ReportBatchItemFailures"]
+
+
+@pytest.mark.terraform
+def test_flt_4_enhanced_filter_matches_the_event_type_inside_the_body(planned):
+    (mapping,) = _resources(planned("enhanced-processor"), "aws_lambda_event_source_mapping")
+    (criteria,) = mapping["values"]["filter_criteria"]
+    patterns = [json.loads(f["pattern"]) for f in criteria["filter"]]
+    assert patterns == [{"body": {"eventType": ["IMPORTANT", "CRITICAL"]}}]
