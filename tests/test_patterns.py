@@ -236,3 +236,5 @@ def test_pat_31_operators_are_reported_for_consumer_lints():
     compiled = compile_pattern({"$or": [{"a": [{"wildcard": "x*"}]}, {"b": [{"anything-but": {"prefix": "p"}}]}]})
     assert compiled.operators == {"$or", "wildcard", "anything-but", "anything-but/prefix"}
     assert compiled.top_level_keys == {"a", "b"}
+    # A field that happens to be called like an operator is not an operator.
+    assert compile_pattern({"$or": [{"prefix": ["x"]}, {"b": ["y"]}]}).operators == {"$or"}

@@ -322,22 +322,22 @@ class EventPattern:
         return frozenset(names)
 
 
-def _collect_operator_names(node: Any, names: set[str]) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "$or":
-                names.add("$or")
+def _collect_operator_names(node: dict, names: set[str]) -> None:
+    # Walks a pattern that already passed validation, so the shapes are known.
+    for key, value in node.items():
+        if key == "$or" and isinstance(value, list):
+            names.add("$or")
+            for sub_pattern in value:
+                _collect_operator_names(sub_pattern, names)
+        elif isinstance(value, dict):
             _collect_operator_names(value, names)
-    elif isinstance(node, list):
-        for item in node:
-            if isinstance(item, dict) and len(item) == 1:
-                (operator, operand), = item.items()
-                if operator in ALL_OPERATORS:
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    (operator, operand), = item.items()
                     names.add(operator)
                     if operator == "anything-but" and isinstance(operand, dict):
                         names.update(f"anything-but/{inner}" for inner in operand)
-                    continue
-            _collect_operator_names(item, names)
 
 
 # --------------------------------------------------------------------------------------
