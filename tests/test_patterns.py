@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lambda_processor.errors import LambdaProcessorError
-from lambda_processor.patterns import PatternError, compile_pattern
+from lambda_processor.patterns import PatternError, compile_pattern, pattern_matches
 
 VECTORS = json.loads((Path(__file__).parent / "data" / "event-pattern-vectors.json").read_text())["vectors"]
 
@@ -238,3 +238,11 @@ def test_pat_31_operators_are_reported_for_consumer_lints():
     assert compiled.top_level_keys == {"a", "b"}
     # A field that happens to be called like an operator is not an operator.
     assert compile_pattern({"$or": [{"prefix": ["x"]}, {"b": ["y"]}]}).operators == {"$or"}
+
+
+def test_pattern_matches_takes_pattern_text_and_caches_the_compiled_pattern():
+    text = '{"source": ["orders"], "detail": {"total": [{"numeric": [">", 100]}]}}'
+    assert pattern_matches(text, {"source": "orders", "detail": {"total": 150}})
+    assert not pattern_matches(text, {"source": "orders", "detail": {"total": 50}})
+    with pytest.raises(PatternError):
+        pattern_matches('{"source": "orders"}', {"source": "orders"})

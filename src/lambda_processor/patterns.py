@@ -19,6 +19,7 @@ never recorded on follow the same style and are marked in comments.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import re
@@ -351,6 +352,20 @@ def compile_pattern(pattern: str | dict) -> EventPattern:
     Raises ``PatternError`` (AWS's ``InvalidEventPatternException`` text) when invalid.
     """
     return compile_pattern_with(pattern)
+
+
+@functools.lru_cache(maxsize=1024)
+def _compile_text(pattern: str) -> EventPattern:
+    return compile_pattern(pattern)
+
+
+def pattern_matches(pattern: str, event: dict) -> bool:
+    """Whether ``event`` matches the pattern JSON text; compiled patterns are cached.
+
+    Fits ``sandbox.moto_adapter.hooks.EventPatternMatcher``. Raises PatternError for an
+    invalid pattern (AWS rejects those before any event is matched).
+    """
+    return _compile_text(pattern).matches(event)
 
 
 def compile_pattern_with(
