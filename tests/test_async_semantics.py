@@ -11,7 +11,9 @@ from lambda_processor.async_semantics import (
     AsyncEvent,
     Deliver,
     ResultKind,
+    PayloadTooLargeError,
     Retry,
+    check_async_payload,
     check_event_age,
     decide_after_attempt,
     dlq_message_attributes,
@@ -39,6 +41,13 @@ def run_until_delivered(kinds, config=DEFAULT, start=T0):
             return times, decision
         event, now = decision.event, decision.at
     raise AssertionError("never delivered")
+
+
+def test_asy_1_async_payload_limit_is_1_mb():
+    check_async_payload(b"x" * 1024 * 1024, "fn")
+    with pytest.raises(PayloadTooLargeError) as caught:
+        check_async_payload(b"x" * (1024 * 1024 + 1), "fn")
+    assert str(caught.value).startswith("fn: payload of 1048577 bytes exceeds")
 
 
 def test_asy_2_function_errors_retry_twice_after_one_then_two_minutes():

@@ -18,6 +18,7 @@ from lambda_processor.sqs_semantics import (
     ReceivedMessage,
     build_sqs_record,
     decide_batch_outcome,
+    effective_visibility_timeout,
     fifo_retry_set,
     filter_messages,
     lint_sqs_filter_pattern,
@@ -394,3 +395,30 @@ def test_sqs_8_filter_quota():
 def test_problem_text_names_field_and_rule():
     (problem,) = validate_mapping(**{**GOOD, "maximum_concurrency": 1})
     assert str(problem) == "error: scaling_config.maximum_concurrency: must be 2-1000 (got 1) (SQS-6)"
+
+
+def test_sqs_5_function_response_types_only_report_batch_item_failures():
+    assert validate_mapping(**GOOD, function_response_types=["ReportBatchItemFailures"]) == []
+    problems = validate_mapping(**GOOD, function_response_types=["ReportItemFailures"])
+    assert rules(problems, "error") == {"SQS-5"}
+
+
+def test_sqs_11_effective_visibility_timeout_grows_when_window_and_timeout_do_not_fit():
+    assert effective_visibility_timeout(window=0, function_timeout=30, queue_visibility_timeout=20) == 20
+    assert effective_visibility_timeout(window=10, function_timeout=30, queue_visibility_timeout=60) == 60
+    assert effective_visibility_timeout(window=40, function_timeout=30, queue_visibility_timeout=60) == 100
+
+
+def test_sqs_12_queue_and_function_must_share_a_region():
+    same = validate_mapping(
+        **GOOD,
+        queue_arn="arn:aws:sqs:us-east-1:111111111111:q",
+        function_arn="arn:aws:lambda:us-east-1:222222222222:function:f",
+    )
+    assert same == []  # different accounts are fine
+    other = validate_mapping(
+        **GOOD,
+        queue_arn="arn:aws:sqs:eu-west-1:111111111111:q",
+        function_arn="arn:aws:lambda:us-east-1:111111111111:function:f",
+    )
+    assert rules(other, "error") == {"SQS-12"}

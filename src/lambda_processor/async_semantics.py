@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from lambda_processor.errors import ConfigError
+from lambda_processor.errors import ConfigError, LambdaProcessorError
 
 DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 2  # ASY-2/ASY-4
 DEFAULT_MAXIMUM_EVENT_AGE_SECONDS = 21_600  # ASY-3/ASY-4: 6 hours
@@ -23,12 +23,28 @@ FUNCTION_ERROR_RETRY_DELAYS_SECONDS = (60.0, 120.0)
 THROTTLE_INITIAL_DELAY_SECONDS = 1.0  # ASY-3
 THROTTLE_MAX_DELAY_SECONDS = 300.0  # ASY-3: grows exponentially to 5 minutes
 DLQ_ERROR_MESSAGE_MAX_BYTES = 1024  # ASY-8
+ASYNC_PAYLOAD_LIMIT_BYTES = 1024 * 1024  # ASY-1: 1 MB since Oct 2025 (256 KB before)
 
 CONDITION_SUCCESS = "Success"
 CONDITION_RETRIES_EXHAUSTED = "RetriesExhausted"
 CONDITION_EVENT_AGE_EXCEEDED = "EventAgeExceeded"
 # ASY-9: no attempt ever runs. The condition name is LocalStack's (AWS's is UNVERIFIED).
 CONDITION_ZERO_RESERVED_CONCURRENCY = "ZeroReservedConcurrency"
+
+
+class PayloadTooLargeError(LambdaProcessorError):
+    """An asynchronous invoke payload above the limit (AWS: HTTP 413, nothing is queued)."""
+
+
+def check_async_payload(payload: bytes, function_name: str) -> None:
+    """ASY-1: refuse an ``InvocationType=Event`` payload over 1 MB before queuing it."""
+    if len(payload) > ASYNC_PAYLOAD_LIMIT_BYTES:
+        raise PayloadTooLargeError(
+            f"payload of {len(payload)} bytes exceeds the {ASYNC_PAYLOAD_LIMIT_BYTES}-byte limit "
+            "for asynchronous invocation (ASY-1)",
+            where=function_name,
+            hint="send a reference (e.g. an S3 key) instead of the data",
+        )
 
 
 class ResultKind(enum.Enum):

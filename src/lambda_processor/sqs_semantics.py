@@ -25,6 +25,11 @@ from lambda_processor.patterns import EventPattern, PatternError, compile_patter
 EVENT_SOURCE = "aws:sqs"
 SYNC_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024  # SQS-22 (c): synchronous Invoke request limit
 INVALID_FILTER_MESSAGE = "Invalid filter pattern definition."  # FLT-6, AWS's exact text
+# SQS-14: what CreateEventSourceMapping fills in for an SQS source.
+DEFAULT_BATCH_SIZE = 10
+DEFAULT_MAXIMUM_BATCHING_WINDOW_SECONDS = 0
+REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
+EFFECTIVE_VISIBILITY_MARGIN_SECONDS = 30  # SQS-11
 BATCH_WINDOW_MESSAGE = (  # SQS-3, AWS's exact text
     "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"
 )
@@ -494,6 +499,22 @@ def fifo_retry_set(
 # --------------------------------------------------------------------------------------
 
 
+def effective_visibility_timeout(window: int, function_timeout: int, queue_visibility_timeout: int) -> int:
+    """SQS-11: with a batching window that does not fit, Lambda holds messages longer.
+
+    If ``window + function_timeout`` exceeds the queue's visibility timeout, in-flight
+    messages stay invisible for ``window + function_timeout + 30`` seconds instead.
+    """
+    if window > 0 and window + function_timeout > queue_visibility_timeout:
+        return window + function_timeout + EFFECTIVE_VISIBILITY_MARGIN_SECONDS
+    return queue_visibility_timeout
+
+
+def _region_of(arn: str) -> str | None:
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 5 and parts[0] == "arn" else None
+
+
 @dataclass(frozen=True)
 class Problem:
     """One configuration finding: ``severity`` is "error" (AWS rejects it) or "warning" (advice)."""
@@ -518,11 +539,15 @@ def validate_mapping(
     max_receive_count: int | None = None,
     reserved_concurrency: int | None = None,
     filter_count: int = 0,
+    function_response_types: Sequence[str] = (),
+    queue_arn: str | None = None,
+    function_arn: str | None = None,
 ) -> list[Problem]:
     """Check an SQS mapping as deployed against AWS's rules; errors first, then warnings.
 
     ``max_receive_count`` is the source queue's redrive ``maxReceiveCount`` (None: no DLQ);
     ``reserved_concurrency`` the function's reserved concurrency (None: unreserved).
+    The ARNs, when given, are checked for the same-Region rule (SQS-12).
     """
     problems: list[Problem] = []
 
@@ -555,6 +580,21 @@ def validate_mapping(
         error("SQS-16", "redrive_policy.maxReceiveCount", f"must be 1-1000 (got {max_receive_count})")
     if filter_count > 10:
         error("SQS-8", "filter_criteria", f"at most 10 filters even with a quota increase (got {filter_count})")
+    for response_type in function_response_types:
+        if response_type != REPORT_BATCH_ITEM_FAILURES:
+            error(
+                "SQS-5",
+                "function_response_types",
+                f"may only contain {REPORT_BATCH_ITEM_FAILURES} (got {response_type!r})",
+            )
+    queue_region = _region_of(queue_arn) if queue_arn else None
+    function_region = _region_of(function_arn) if function_arn else None
+    if queue_region and function_region and queue_region != function_region:
+        error(
+            "SQS-12",
+            "event_source_arn",
+            f"the queue is in {queue_region} but the function in {function_region}; they must share a Region",
+        )
 
     recommended = 6 * function_timeout + window
     if queue_visibility_timeout < recommended:
