@@ -202,31 +202,25 @@ def sandbox_environment(
     return env
 
 
-_ERROR_START = re.compile(r"^[│|]?\s*Error: ")
+_BOX_DRAWING = re.compile(r"^[│╷╵]\s?")  # the frame terraform draws when colour is on
 
 
 def terraform_error_text(output: str) -> str:
-    """The ``Error:`` blocks of terraform's output, box drawing removed; all of it if none."""
+    """The ``Error:`` blocks of terraform's output (each up to the next diagnostic); all of it if none."""
     blocks: list[list[str]] = []
     current: list[str] | None = None
     for raw in output.splitlines():
-        line = raw.rstrip()
-        if _ERROR_START.match(line):
-            current = []
+        line = _BOX_DRAWING.sub("", raw.rstrip())
+        if line.startswith("Error: "):
+            current = [line]
             blocks.append(current)
-        if current is None:
-            continue
-        if line.startswith("╵") or (not line.startswith(("│", "╷")) and not line and current and not _in_box(output)):
+        elif line.startswith("Warning: "):
             current = None
-            continue
-        current.append(re.sub(r"^[│╷]\s?", "", line))
+        elif current is not None:
+            current.append(line)
     if not blocks:
         return output.strip()
     return "\n\n".join("\n".join(block).strip() for block in blocks)
-
-
-def _in_box(output: str) -> bool:
-    return "╷" in output or "│" in output
 
 
 def plain_outputs(output_json: Mapping[str, Any]) -> dict[str, Any]:
@@ -368,8 +362,11 @@ class SandboxApply:
 
     def _stream_terraform(self, args: list[str], env: dict[str, str]) -> None:
         command = [toolchain.terraform_binary(), *args]
+        # A session of its own: a terminal Ctrl-C reaches only us, and _stop forwards exactly
+        # one SIGINT (a second one makes terraform exit at once, without saving state).
         process = subprocess.Popen(command, cwd=self.config_dir, env=toolchain.terraform_env(env),
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+                                   start_new_session=True)
         lines: list[str] = []
         try:
             assert process.stdout is not None
