@@ -174,3 +174,28 @@ def test_limiter_release_without_acquire_is_a_bug():
 def test_request_ids_in_trace_root_are_hex():
     trace = trace_context(JAN_14_2020, "0123456789abcdef01234567", "0123456789abcdef", sampled=True)
     assert re.fullmatch(r"1-[0-9a-f]{8}-[0-9a-f]{24}", trace.root)
+
+
+def test_log_splitter_separates_lines_from_end_markers():
+    from lambda_processor.execution.log_capture import LogLineSplitter
+
+    splitter = LogLineSplitter()
+    lines, markers = splitter.feed(b"first\nsec", 1)
+    assert (lines, markers) == ([(1, "first")], [])
+    lines, markers = splitter.feed(b"ond\npartial\x1eLPEND req-1\x1e\nnext", 2)
+    assert lines == [(2, "second"), (2, "partial")]
+    assert markers == ["req-1"]
+    assert splitter.flush(3) == [(3, "next")]
+    assert splitter.flush(4) == []
+
+
+def test_log_splitter_cuts_lines_at_the_cloudwatch_event_size():
+    from lambda_processor.execution.log_capture import MAX_LINE_BYTES, LogLineSplitter
+
+    splitter = LogLineSplitter()
+    lines, _ = splitter.feed(b"a" * (MAX_LINE_BYTES + 10), 1)  # no newline yet: the full chunk is emitted
+    assert [len(text) for _, text in lines] == [MAX_LINE_BYTES]
+    lines, _ = splitter.feed(b"\n", 2)
+    assert [text for _, text in lines] == ["a" * 10]
+    lines, _ = splitter.feed("é\n".encode() + b"\xff\n", 3)
+    assert [text for _, text in lines] == ["é", "\ufffd"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 
 import pytest
 from execution_fixtures import PYTHON_HANDLERS, REGION
@@ -264,3 +265,17 @@ def test_huge_output_is_captured_whole_and_long_lines_split(make_runtime):
     assert body[0].startswith("line 000000 ") and body[19999].startswith("line 019999 ")
     assert [len(chunk) for chunk in body[20000:]] == [256 * 1024, 256 * 1024, 88 * 1024]
     assert payload_of(runtime.invoke(json.dumps({"lines": 1, "long_line_bytes": 1}).encode())) == {"ok": True}
+
+
+def test_output_written_between_invocations_arrives_with_the_next_one(make_runtime, tmp_path):
+    done = tmp_path / "printed"
+    runtime = make_runtime("app.background_printer")
+    event = json.dumps({"done": str(done)}).encode()
+    first = runtime.invoke(event)
+    assert "printed by a background thread after the handler returned" not in first.log_lines
+    deadline = time.monotonic() + 10
+    while not done.exists():  # synchronisation, not a timing assertion
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    second = runtime.invoke(json.dumps({"done": str(tmp_path / "again")}).encode())
+    assert "printed by a background thread after the handler returned" in second.log_lines[:2]

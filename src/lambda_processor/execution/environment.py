@@ -22,7 +22,7 @@ import psutil
 
 from lambda_processor.execution.frames import FrameDecoder, encode_frame
 from lambda_processor.execution.launch import WorkerLaunch
-from lambda_processor.execution.log_capture import LogCapture
+from lambda_processor.execution.log_capture import LogLineSplitter
 from lambda_processor.execution.model import FunctionSpec, RuntimeUnavailable
 from lambda_processor.execution.reserved_env import worker_environment
 
@@ -34,8 +34,9 @@ INIT_LIMIT_SECONDS = 10.0
 #: RSS after each invocation, so a short spike over the limit is caught as well.
 MEMORY_POLL_SECONDS = 0.05
 
-#: How long to wait for the log end marker after a response (normally microseconds).
-LOG_DRAIN_SECONDS = 5.0
+#: How long to wait for the log end marker after a response (normally microseconds),
+#: and for the log pipe to close after the worker died.
+LOG_DRAIN_SECONDS = 2.0
 
 BYTES_PER_MB = 1024 * 1024
 
@@ -96,8 +97,11 @@ class ExecutionEnvironment:
         self._psutil: psutil.Process | None = None
         self._request_fd = -1
         self._response_fd = -1
+        self._log_fd = -1
         self._decoder = FrameDecoder()
-        self._capture: LogCapture | None = None
+        self._splitter = LogLineSplitter()
+        self._log_entries: list[tuple[int, str]] = []
+        self._log_eof = False
         self._fd_lock = threading.Lock()
         self.init_duration_ms: float | None = None
         self.invocations = 0
@@ -152,22 +156,15 @@ class ExecutionEnvironment:
             ) from error
         for fd in (request_read, response_write, log_write):
             os.close(fd)
-        self._request_fd, self._response_fd = request_write, response_read
+        self._request_fd, self._response_fd, self._log_fd = request_write, response_read, log_read
         self._psutil = psutil.Process(self._process.pid)
-        self._capture = LogCapture(log_read, f"{self.spec.name}-{self._process.pid}")
-        outcome = self._await_frame(time.monotonic() + INIT_LIMIT_SECONDS + self.spec.timeout)
+        outcome = self._await_response(time.monotonic() + INIT_LIMIT_SECONDS + self.spec.timeout, "init")
         self.init_duration_ms = (time.perf_counter() - started) * 1000
-        if outcome.kind == "result":
-            header = outcome.header
-            self._capture.wait_for_marker("init", LOG_DRAIN_SECONDS)
-            outcome.log_entries = self._capture.take()
-            if not header.get("ok"):
-                error = header["error"]
-                outcome.error_type, outcome.error_message = error["errorType"], error["errorMessage"]
-                outcome.payload = _error_payload_bytes(error)
-                self.kill()
-        else:
-            outcome.log_entries = self._lost_worker_logs()
+        if outcome.kind == "result" and not outcome.header.get("ok"):
+            error = outcome.header["error"]
+            outcome.error_type, outcome.error_message = error["errorType"], error["errorMessage"]
+            outcome.payload = json.dumps(error).encode()
+            self.kill()
         outcome.duration_ms = self.init_duration_ms
         return outcome
 
@@ -200,7 +197,8 @@ class ExecutionEnvironment:
             process.kill()
             process.wait()
         with self._fd_lock:
-            fds, self._request_fd, self._response_fd = (self._request_fd, self._response_fd), -1, -1
+            fds = (self._request_fd, self._response_fd, self._log_fd)
+            self._request_fd = self._response_fd = self._log_fd = -1
         for fd in fds:
             if fd >= 0:
                 os.close(fd)
@@ -209,7 +207,7 @@ class ExecutionEnvironment:
 
     def invoke(self, request: InvocationRequest) -> ProcessOutcome:
         """Run one invocation; enforce timeout and memory; never raises for handler faults."""
-        assert self._capture is not None and self._process is not None
+        assert self._process is not None
         self.invocations += 1
         header = {
             "type": "invoke",
@@ -224,14 +222,12 @@ class ExecutionEnvironment:
         try:
             _write_all(self._request_fd, encode_frame(header, request.payload))
         except OSError:
-            outcome = ProcessOutcome(kind="exited")
+            outcome = self._exited()
         else:
-            outcome = self._await_frame(time.monotonic() + request.timeout_seconds)
+            outcome = self._await_response(time.monotonic() + request.timeout_seconds, request.request_id)
         elapsed_ms = (time.perf_counter() - started) * 1000
         if outcome.kind == "result":
             response = outcome.header
-            self._capture.wait_for_marker(request.request_id, LOG_DRAIN_SECONDS)
-            outcome.log_entries = self._capture.take()
             outcome.duration_ms = response.get("durationMs", elapsed_ms)
             outcome.peak_memory_mb = _ceil_mb(response.get("peakRssKb", 0) * 1024)
             if not response.get("ok"):
@@ -242,8 +238,6 @@ class ExecutionEnvironment:
                 # killed it, so the result is discarded and the environment replaced.
                 self.kill()
                 outcome = ProcessOutcome(kind="out_of_memory", log_entries=outcome.log_entries)
-        else:
-            outcome.log_entries = self._lost_worker_logs()
         if outcome.kind == "timeout":
             outcome.duration_ms = request.timeout_seconds * 1000
         elif outcome.kind != "result":
@@ -254,28 +248,85 @@ class ExecutionEnvironment:
 
     # ------------------------------------------------------------------ internals
 
-    def _await_frame(self, deadline: float) -> ProcessOutcome:
-        """Wait for one response frame, sampling RSS, until ``deadline`` (monotonic)."""
-        assert self._process is not None
+    def _await_response(self, deadline: float, marker: str) -> ProcessOutcome:
+        """Wait for one response frame and the log end marker ``marker``.
+
+        One thread reads both pipes, so log lines need no hand-off between threads.
+        RSS is sampled every ``MEMORY_POLL_SECONDS`` until the response arrives. On a
+        timeout, exit or memory kill, the log pipe is drained so output written
+        before the end is kept.
+        """
         limit_bytes = self.spec.memory_size * BYTES_PER_MB
+        frame: tuple[dict, bytes] | None = None
+        marker_seen = False
+        marker_deadline: float | None = None
+        next_memory_sample = time.monotonic() + MEMORY_POLL_SECONDS
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.kill()
-                return ProcessOutcome(kind="timeout")
-            readable, _, _ = select.select([self._response_fd], [], [], min(remaining, MEMORY_POLL_SECONDS))
-            if readable:
+            now = time.monotonic()
+            if frame is not None:
+                if marker_seen or self._log_eof:
+                    return self._outcome("result", frame)
+                if marker_deadline is None:
+                    marker_deadline = now + LOG_DRAIN_SECONDS
+                if now >= marker_deadline:  # the handler closed or redirected fd 1
+                    return self._outcome("result", frame)
+                remaining = marker_deadline - now
+            else:
+                remaining = deadline - now
+                if remaining <= 0:
+                    self.kill_and_drain()
+                    return self._outcome("timeout")
+            watched = [self._response_fd] if frame is None else []
+            if not self._log_eof:
+                watched.append(self._log_fd)
+            readable, _, _ = select.select(watched, [], [], min(remaining, MEMORY_POLL_SECONDS))
+            if self._log_fd in readable:
+                marker_seen = self._read_logs(marker) or marker_seen
+            if self._response_fd in readable:
                 chunk = os.read(self._response_fd, 1 << 20)
                 if not chunk:
                     return self._exited()
                 frames = self._decoder.feed(chunk)
                 if frames:
-                    header, body = frames[0]
-                    return ProcessOutcome(kind="result", payload=body, header=header)
-                continue
-            if self._rss_bytes() > limit_bytes:
-                self.kill()
-                return ProcessOutcome(kind="out_of_memory")
+                    frame = frames[0]
+            if frame is None and time.monotonic() >= next_memory_sample:
+                next_memory_sample = time.monotonic() + MEMORY_POLL_SECONDS
+                if self._rss_bytes() > limit_bytes:
+                    self.kill_and_drain()
+                    return self._outcome("out_of_memory")
+
+    def _read_logs(self, marker: str | None = None) -> bool:
+        """Read what the log pipe holds; return whether ``marker`` was among it."""
+        data = os.read(self._log_fd, 65536)
+        now_ms = int(time.time() * 1000)
+        if not data:
+            self._log_eof = True
+            self._log_entries.extend(self._splitter.flush(now_ms))
+            return False
+        lines, markers = self._splitter.feed(data, now_ms)
+        self._log_entries.extend(lines)
+        return marker in markers
+
+    def _outcome(self, kind: str, frame: tuple[dict, bytes] | None = None) -> ProcessOutcome:
+        entries, self._log_entries = self._log_entries, []
+        header, body = frame if frame is not None else ({}, b"")
+        return ProcessOutcome(kind=kind, header=header, payload=body, log_entries=entries)
+
+    def kill_and_drain(self) -> None:
+        """Kill the process group, then read the log pipe until every writer is gone."""
+        self.signal_kill()
+        self._drain_logs()
+        self.kill()
+
+    def _drain_logs(self) -> None:
+        deadline = time.monotonic() + LOG_DRAIN_SECONDS
+        while not self._log_eof and self._log_fd >= 0:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break  # a process that escaped the group still holds the pipe
+            readable, _, _ = select.select([self._log_fd], [], [], remaining)
+            if readable:
+                self._read_logs()
 
     def _exited(self) -> ProcessOutcome:
         assert self._process is not None
@@ -283,20 +334,16 @@ class ExecutionEnvironment:
             returncode = self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             returncode = None
-        self.kill()
-        return ProcessOutcome(kind="exited", returncode=returncode)
+        self.kill_and_drain()
+        outcome = self._outcome("exited")
+        outcome.returncode = returncode
+        return outcome
 
     def _rss_bytes(self) -> int:
         try:
             return self._psutil.memory_info().rss if self._psutil else 0
         except psutil.Error:
             return 0
-
-    def _lost_worker_logs(self) -> list[tuple[int, str]]:
-        """Everything the worker wrote before it died (the pipe closes once it is gone)."""
-        assert self._capture is not None
-        self._capture.wait_for_eof(timeout=1.0)
-        return self._capture.take()
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -309,6 +356,3 @@ def _write_all(fd: int, data: bytes) -> None:
 def _ceil_mb(size_bytes: int) -> int:
     return -(-int(size_bytes) // BYTES_PER_MB)
 
-
-def _error_payload_bytes(error: dict) -> bytes:
-    return json.dumps(error).encode()

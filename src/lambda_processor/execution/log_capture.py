@@ -1,15 +1,15 @@
-"""Reads one environment's log pipe (the worker's fd 1 and 2) into timestamped lines.
+"""Splits a worker's log pipe (its fd 1 and 2) into lines and end-of-invocation markers.
 
-The reader lives in the parent, not the worker, so output written before a timeout
-or a crash is kept. Workers end each invocation's output with a marker line; the
-invoking thread waits for it so an invocation's log lines are complete and ordered.
+Pure: bytes and a timestamp in, ``(timestamp_ms, line)`` entries and markers out. The
+environment reads the pipe only while an invocation (or the Init phase) runs, in the
+invoking thread. Between invocations nobody reads it, so a handler's background
+thread that keeps printing blocks once the pipe buffer is full, much as AWS freezes
+an idle environment; that output is delivered with the next invocation.
+
+Workers end each invocation's output with ``\\x1eLPEND <request id>\\x1e\\n``.
 """
 
 from __future__ import annotations
-
-import os
-import threading
-import time
 
 LOG_END_MARKER_PREFIX = b"\x1eLPEND "
 LOG_END_MARKER_SUFFIX = b"\x1e"
@@ -18,91 +18,44 @@ LOG_END_MARKER_SUFFIX = b"\x1e"
 MAX_LINE_BYTES = 256 * 1024
 
 
-class LogCapture:
-    """A daemon thread that turns a pipe into ``(timestamp_ms, line)`` entries."""
+class LogLineSplitter:
+    """Accumulates pipe bytes; yields complete lines and the markers seen."""
 
-    def __init__(self, read_fd: int, name: str):
-        self._fd = read_fd
-        self._lines: list[tuple[int, str]] = []
-        self._markers: set[str] = set()
-        self._eof = False
-        self._condition = threading.Condition()
-        self._thread = threading.Thread(target=self._run, name=f"logs-{name}", daemon=True)
-        self._thread.start()
+    def __init__(self) -> None:
+        self._pending = bytearray()
 
-    def take(self) -> list[tuple[int, str]]:
-        """Remove and return every line captured so far."""
-        with self._condition:
-            lines, self._lines = self._lines, []
-            return lines
-
-    def wait_for_marker(self, marker: str, timeout: float) -> bool:
-        """Block until the worker's end marker ``marker`` arrived (or EOF / timeout)."""
-        deadline = time.monotonic() + timeout
-        with self._condition:
-            while marker not in self._markers:
-                remaining = deadline - time.monotonic()
-                if self._eof or remaining <= 0:
-                    return False
-                self._condition.wait(remaining)
-            self._markers.discard(marker)
-            return True
-
-    def wait_for_eof(self, timeout: float) -> None:
-        """Wait until the pipe closed (the worker and its children are gone)."""
-        self._thread.join(timeout)
-
-    def _run(self) -> None:
-        pending = bytearray()
-        try:
-            while True:
-                chunk = os.read(self._fd, 65536)
-                if not chunk:
-                    break
-                pending += chunk
-                self._consume(pending)
-        except OSError:
-            pass
-        finally:
-            with self._condition:
-                if pending:
-                    self._lines.append((_now_ms(), _decode(bytes(pending))))
-                self._eof = True
-                self._condition.notify_all()
-            os.close(self._fd)
-
-    def _consume(self, pending: bytearray) -> None:
-        stamp = _now_ms()
+    def feed(self, data: bytes, now_ms: int) -> tuple[list[tuple[int, str]], list[str]]:
+        """Add bytes read from the pipe; return the lines and markers they complete."""
+        pending = self._pending
+        pending += data
         lines: list[tuple[int, str]] = []
         markers: list[str] = []
         while True:
             newline = pending.find(b"\n")
             if newline < 0:
-                if len(pending) >= MAX_LINE_BYTES:
-                    lines.append((stamp, _decode(bytes(pending[:MAX_LINE_BYTES]))))
+                while len(pending) >= MAX_LINE_BYTES:
+                    lines.append((now_ms, _decode(bytes(pending[:MAX_LINE_BYTES]))))
                     del pending[:MAX_LINE_BYTES]
-                    continue
                 break
             raw = bytes(pending[:newline])
             del pending[: newline + 1]
             marker_at = raw.find(LOG_END_MARKER_PREFIX)
             if marker_at >= 0 and raw.endswith(LOG_END_MARKER_SUFFIX):
                 if marker_at > 0:  # output without a trailing newline, then the marker
-                    lines.append((stamp, _decode(raw[:marker_at])))
+                    lines.append((now_ms, _decode(raw[:marker_at])))
                 markers.append(raw[marker_at + len(LOG_END_MARKER_PREFIX) : -1].decode())
                 continue
             for start in range(0, max(len(raw), 1), MAX_LINE_BYTES):
-                lines.append((stamp, _decode(raw[start : start + MAX_LINE_BYTES])))
-        if lines or markers:
-            with self._condition:
-                self._lines.extend(lines)
-                self._markers.update(markers)
-                if markers:
-                    self._condition.notify_all()
+                lines.append((now_ms, _decode(raw[start : start + MAX_LINE_BYTES])))
+        return lines, markers
 
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
+    def flush(self, now_ms: int) -> list[tuple[int, str]]:
+        """The unterminated last line, once the pipe has closed."""
+        if not self._pending:
+            return []
+        line = (now_ms, _decode(bytes(self._pending)))
+        self._pending.clear()
+        return [line]
 
 
 def _decode(raw: bytes) -> str:

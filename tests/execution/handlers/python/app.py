@@ -117,3 +117,16 @@ def touch_and_sleep(event, context):
     with open(event["path"], "w") as marker:  # tells the test the handler is running
         marker.write(str(os.getpid()))
     time.sleep(event["seconds"])
+
+
+def background_printer(event, context):
+    import threading
+
+    def later():
+        time.sleep(0.2)
+        print("printed by a background thread after the handler returned")
+        with open(event["done"], "w"):  # tells the test the line was written
+            pass
+
+    threading.Thread(target=later, daemon=True).start()
+    return "started"
