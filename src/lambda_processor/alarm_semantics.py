@@ -105,7 +105,11 @@ class AlarmSpec:
                 "ALM-3",
             )
         if self.comparison_operator in ANOMALY_COMPARISONS:
-            fail("comparison_operator", f"{self.comparison_operator} needs an anomaly band, not supported locally", "ALM-4")
+            fail(
+                "comparison_operator",
+                f"{self.comparison_operator} needs an anomaly band, not supported locally",
+                "ALM-4",
+            )
         if self.comparison_operator not in COMPARISONS:
             fail("comparison_operator", f"unknown operator {self.comparison_operator!r}", "ALM-4")
         if (self.statistic is None) == (self.extended_statistic is None):
@@ -313,9 +317,8 @@ def _threshold_reason(spec: AlarmSpec, evaluated: list[_Point], n: int, m: int, 
         counted = [p for p in evaluated if not p.breaching]
         relation = f"not {words}"
         minimum = n - m + 1  # non-breaching points needed to leave ALARM
-    shown = ", ".join(
-        f"{_number(p.value)} ({_reason_time(p.start)})" for p in sorted(counted, key=lambda p: -p.start) if p.value is not None
-    )
+    newest_first = sorted(counted, key=lambda p: -p.start)
+    shown = ", ".join(f"{_number(p.value)} ({_reason_time(p.start)})" for p in newest_first if p.value is not None)
     verb = "was" if len(counted) == 1 else "were"
     return (
         f"Threshold Crossed: {len(counted)} out of the last {n} datapoints [{shown}] {verb} {relation} "

@@ -70,18 +70,24 @@ def _same_literal(pattern_value: Any, event_value: Any) -> bool:
 
 @dataclass(frozen=True)
 class Literal:
+    """An exact value: string, number, boolean or null (PAT-10..PAT-13)."""
+
     value: Any
 
     def test(self, leaf: Any) -> bool:
+        """True when the leaf equals the value, same JSON type."""
         return _same_literal(self.value, leaf)
 
 
 @dataclass(frozen=True)
 class Prefix:
+    """``{"prefix": s}``, optionally case-insensitive (PAT-20)."""
+
     text: str
     ignore_case: bool = False
 
     def test(self, leaf: Any) -> bool:
+        """True when the leaf is a string starting with the prefix."""
         if not isinstance(leaf, str):
             return False
         if self.ignore_case:
@@ -91,10 +97,13 @@ class Prefix:
 
 @dataclass(frozen=True)
 class Suffix:
+    """``{"suffix": s}``, optionally case-insensitive (PAT-21)."""
+
     text: str
     ignore_case: bool = False
 
     def test(self, leaf: Any) -> bool:
+        """True when the leaf is a string ending with the suffix."""
         if not isinstance(leaf, str):
             return False
         if self.ignore_case:
@@ -104,29 +113,38 @@ class Suffix:
 
 @dataclass(frozen=True)
 class EqualsIgnoreCase:
+    """``{"equals-ignore-case": s}`` (PAT-22)."""
+
     text: str
 
     def test(self, leaf: Any) -> bool:
+        """True when the leaf is a string equal to the text ignoring case."""
         return isinstance(leaf, str) and leaf.lower() == self.text.lower()
 
 
 @dataclass(frozen=True)
 class Wildcard:
+    """``{"wildcard": "a*b"}``, whole-string match (PAT-23)."""
+
     text: str
     regex: re.Pattern = field(compare=False, repr=False)
 
     def test(self, leaf: Any) -> bool:
+        """True when the whole leaf string matches the wildcard."""
         return isinstance(leaf, str) and self.regex.fullmatch(leaf) is not None
 
 
 @dataclass(frozen=True)
 class Numeric:
+    """``{"numeric": [...]}``: one bound or a range (PAT-26)."""
+
     lower: float | None = None
     lower_inclusive: bool = False
     upper: float | None = None
     upper_inclusive: bool = False
 
     def test(self, leaf: Any) -> bool:
+        """True when the leaf is a JSON number inside the bounds."""
         if not _is_number(leaf):  # PAT-26: the string "300" and null never match
             return False
         if self.lower is not None:
@@ -140,9 +158,12 @@ class Numeric:
 
 @dataclass(frozen=True)
 class Cidr:
+    """``{"cidr": "10.0.0.0/24"}``: IPv4/IPv6 membership (PAT-28)."""
+
     network: ipaddress.IPv4Network | ipaddress.IPv6Network
 
     def test(self, leaf: Any) -> bool:
+        """True when the leaf is an IP address string inside the network."""
         if not isinstance(leaf, str):
             return False
         try:
@@ -159,6 +180,7 @@ class AnythingBut:
     excluded: tuple[Any, ...]
 
     def test(self, leaf: Any) -> bool:
+        """True when none of the excluded predicates accepts the leaf."""
         return not any(predicate.test(leaf) for predicate in self.excluded)
 
 
@@ -168,7 +190,8 @@ class Exists:
 
     present: bool
 
-    def test(self, leaf: Any) -> bool:  # a leaf exists by definition
+    def test(self, leaf: Any) -> bool:
+        """A present leaf satisfies ``exists: true`` only; absence is judged per field."""
         return self.present
 
 

@@ -384,6 +384,8 @@ class FifoGroupGate:
 
 
 class OutcomeKind(enum.Enum):
+    """How a batch ended: all deleted, some left for retry, or all left for retry."""
+
     SUCCESS = "success"
     PARTIAL = "partial"
     FAILED = "failed"
@@ -616,7 +618,8 @@ def validate_mapping(
         warning("SQS-17", "reserved_concurrent_executions", f"should be at least 5 (got {reserved_concurrency})")
     if reserved_concurrency == 0:
         warning("SQS-17", "reserved_concurrent_executions", "is 0: every batch is throttled")
-    if maximum_concurrency is not None and reserved_concurrency is not None and maximum_concurrency > reserved_concurrency:
+    both_limits = maximum_concurrency is not None and reserved_concurrency is not None
+    if both_limits and maximum_concurrency > reserved_concurrency:
         warning(
             "SQS-17",
             "scaling_config.maximum_concurrency",
