@@ -96,3 +96,25 @@ class RecordingHooks:
 
     def eventbridge_target(self, **call: Any) -> None:
         self.eventbridge_deliveries.append(call)
+
+
+@pytest.fixture
+def recorder() -> type[RecordingHooks]:
+    """The RecordingHooks class (test modules cannot import conftest directly)."""
+    return RecordingHooks
+
+
+@pytest.fixture
+def hooks(aws: EmbeddedAws) -> RecordingHooks:
+    """Recording hooks registered on the sandbox for invoke, SNS and EventBridge."""
+    from lambda_processor.sandbox import SandboxHooks
+
+    recording = RecordingHooks()
+    aws.set_hooks(
+        SandboxHooks(
+            invoke=recording.invoke,
+            sns_publish=recording.sns_publish,
+            eventbridge_target=recording.eventbridge_target,
+        )
+    )
+    return recording
