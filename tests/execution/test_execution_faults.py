@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
 
 import psutil
+import pytest
 
 from lambda_processor.execution import EnvironmentClosed
 
@@ -136,3 +139,41 @@ def test_close_during_an_invocation_ends_it_and_leaves_nothing_running(make_runt
     assert not thread.is_alive()
     assert results[0].error_type == "Runtime.ExitError"
     assert gone(pid)
+
+
+ORPHAN_SCRIPT = """
+import os, sys
+sys.path.insert(0, {tests_dir!r})
+from execution_fixtures import function_spec
+from lambda_processor.execution import FunctionRuntime
+runtime = FunctionRuntime(function_spec("app.counter"))
+print(runtime.invoke(b"{{}}").payload.decode(), flush=True)
+{ending}
+"""
+
+
+def wait_gone(pid: int, limit_seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + limit_seconds
+    while not gone(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "",  # normal interpreter exit without close(): the atexit safety net closes the runtime
+        "os._exit(0)",  # abrupt exit, no atexit: the worker sees its request pipe close and exits
+    ],
+    ids=["atexit", "parent-killed"],
+)
+def test_workers_do_not_outlive_the_process_that_started_them(ending):
+    from execution_fixtures import HANDLERS
+
+    script = ORPHAN_SCRIPT.format(tests_dir=str(HANDLERS.parent), ending=ending)
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    worker_pid = json.loads(completed.stdout.splitlines()[-1])["pid"]
+    assert wait_gone(worker_pid)

@@ -157,7 +157,11 @@ class FunctionRuntime:
                 client_context=decoded_context,
                 identity=identity,
             )
-            outcome = environment.invoke(request)
+            try:
+                outcome = environment.invoke(request)
+            except BaseException:  # a bug or an interrupt: never keep a worker in an unknown state
+                self._discard(environment)
+                raise
             if outcome.environment_lost:
                 self._discard(environment)
             else:
