@@ -32,6 +32,7 @@ LOG_END_MARKER = "\x1eLPEND {}\x1e\n"
 
 
 def read_exactly(fd, count):
+    """Read exactly ``count`` bytes from ``fd``; EOFError when the runtime went away."""
     chunks = []
     while count:
         chunk = os.read(fd, count)
@@ -43,12 +44,14 @@ def read_exactly(fd, count):
 
 
 def read_frame(fd):
+    """One request frame: (header dict, body bytes)."""
     header_length, body_length = PREFIX.unpack(read_exactly(fd, PREFIX.size))
     header = json.loads(read_exactly(fd, header_length))
     return header, read_exactly(fd, body_length) if body_length else b""
 
 
 def write_frame(fd, header, body=b""):
+    """Write one response frame, all of it."""
     header_bytes = json.dumps(header, separators=(",", ":")).encode()
     view = memoryview(PREFIX.pack(len(header_bytes), len(body)) + header_bytes + body)
     while view:
@@ -121,6 +124,7 @@ current_request_id = ""
 
 
 def write_log_event(text):
+    """Write one log event as one line: embedded newlines become \\r, as in AWS."""
     stream = sys.__stdout__
     stream.write(text.replace("\n", "\r") + "\n")
     stream.flush()
@@ -130,6 +134,7 @@ class LambdaLoggerHandler(logging.Handler):
     """The handler AWS installs on the root logger: one record is one log event."""
 
     def emit(self, record):
+        """Format and write the record as one event."""
         try:
             write_log_event(self.format(record))
         except Exception:
@@ -137,12 +142,16 @@ class LambdaLoggerHandler(logging.Handler):
 
 
 class RequestIdFilter(logging.Filter):
+    """Adds ``aws_request_id`` to every record, for the Lambda log format."""
+
     def filter(self, record):
+        """Attach the current request id."""
         record.aws_request_id = current_request_id
         return True
 
 
 def setup_logging():
+    """Install AWS's root-logger handler; the root level stays WARNING unless AWS_LAMBDA_LOG_LEVEL."""
     logging.Formatter.converter = time.gmtime
     handler = LambdaLoggerHandler()
     handler.setFormatter(
@@ -163,6 +172,8 @@ def setup_logging():
 
 
 class CognitoIdentity:
+    """``context.identity``: empty unless invoked through the Mobile SDK."""
+
     __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
 
     def __init__(self, identity=None):
@@ -172,6 +183,8 @@ class CognitoIdentity:
 
 
 class Client:
+    """``context.client_context.client``."""
+
     __slots__ = ("installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name")
 
     def __init__(self, client):
@@ -183,6 +196,8 @@ class Client:
 
 
 class ClientContext:
+    """``context.client_context``: from Invoke's ClientContext (sync invocations only)."""
+
     __slots__ = ("client", "custom", "env")
 
     def __init__(self, data):
@@ -207,9 +222,11 @@ class LambdaContext:
         self._deadline_ms = deadline_ms
 
     def get_remaining_time_in_millis(self):
+        """Milliseconds until the timeout, floored at 0 (INV-31)."""
         return max(int(self._deadline_ms - time.time() * 1000), 0)
 
     def log(self, message):
+        """Write ``message`` to the function's log, as the runtime's ``context.log``."""
         sys.stdout.write(str(message))
 
     def __repr__(self):
@@ -225,6 +242,7 @@ class LambdaContext:
 
 
 def decimal_serializer(value):
+    """json ``default``: Decimal (as DynamoDB returns numbers) becomes a float, as in awslambdaric."""
     if isinstance(value, decimal.Decimal):
         return float(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
@@ -290,6 +308,7 @@ def invoke(handler, header, body):
 
 
 def main():
+    """Set up sys.path and logging, run Init, then serve invocations until the pipe closes."""
     request_fd, response_fd = int(sys.argv[1]), int(sys.argv[2])
     config = json.loads(sys.argv[3])
     # Our own directory is sys.path[0]; the handler must see the task root first instead.
