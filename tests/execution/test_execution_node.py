@@ -131,3 +131,20 @@ def test_node_timeout_kills_and_replaces(make_runtime, tmp_path):
     result = runtime.invoke(b"{}")
     assert result.error_type == "Sandbox.Timedout"
     assert runtime.environments == 0
+
+
+def test_uncaught_exception_outside_the_handler_ends_the_runtime(make_runtime):
+    runtime = node_runtime(make_runtime, "index.throwsLater")
+    result = runtime.invoke(b"{}")
+    assert result.error_type == "Runtime.ExitError"
+    assert result.error_message.startswith(f"RequestId: {result.request_id} Error: Runtime exited with error: exit status")
+    assert any("\tERROR\tUncaught Exception \t" in line and "thrown outside the handler" in line
+               for line in result.log_lines)
+    assert runtime.environments == 0
+
+
+def test_node_memory_limit_exceeded_kills_the_worker(make_runtime):
+    runtime = node_runtime(make_runtime, "index.hog", memory_size=128)
+    result = runtime.invoke(b'{"mb": 200, "hold": 2000}')
+    assert result.error_type == "Runtime.OutOfMemory"
+    assert node_runtime(make_runtime, "index.hog", memory_size=128).invoke(b'{"mb": 1, "hold": 0}').function_error is None

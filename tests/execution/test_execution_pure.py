@@ -199,3 +199,12 @@ def test_log_splitter_cuts_lines_at_the_cloudwatch_event_size():
     assert [text for _, text in lines] == ["a" * 10]
     lines, _ = splitter.feed("é\n".encode() + b"\xff\n", 3)
     assert [text for _, text in lines] == ["é", "\ufffd"]
+
+
+def test_node_worker_gets_the_aws_heap_limit(node_required):
+    from lambda_processor.execution.launch import node_heap_limit_mb
+
+    assert node_heap_limit_mb(1024) == 921
+    command = worker_launch(function_spec("index.handler", runtime="nodejs20.x", memory_size=512)).command(5, 6)
+    assert command[1] == "--max-old-space-size=460" and command[2].endswith("node_worker.js")
+    assert command[3:5] == ["5", "6"]

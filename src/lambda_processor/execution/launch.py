@@ -24,10 +24,23 @@ class WorkerLaunch:
     script: Path
     config: dict
     extra_environment: dict[str, str]
+    interpreter_options: tuple[str, ...] = ()
 
     def command(self, request_fd: int, response_fd: int) -> list[str]:
         """argv for ``Popen``: the worker reads requests from and writes responses to these fds."""
-        return [self.executable, str(self.script), str(request_fd), str(response_fd), json.dumps(self.config)]
+        return [
+            self.executable,
+            *self.interpreter_options,
+            str(self.script),
+            str(request_fd),
+            str(response_fd),
+            json.dumps(self.config),
+        ]
+
+
+def node_heap_limit_mb(memory_size: int) -> int:
+    """The V8 old-space limit the AWS Node.js bootstrap sets: 90% of the function's memory."""
+    return memory_size * 9 // 10
 
 
 def python_sys_path(spec: FunctionSpec) -> list[str]:
@@ -75,7 +88,11 @@ def worker_launch(spec: FunctionSpec, *, extra_node_path: Path | None = None) ->
                 hint="install Node.js 18+ or deploy a python runtime",
             )
         return WorkerLaunch(
-            node, NODE_WORKER, {"handler": spec.handler}, {"NODE_PATH": node_path(spec, extra_node_path)}
+            node,
+            NODE_WORKER,
+            {"handler": spec.handler},
+            {"NODE_PATH": node_path(spec, extra_node_path)},
+            (f"--max-old-space-size={node_heap_limit_mb(spec.memory_size)}",),
         )
     raise RuntimeUnavailable(
         f"runtime {spec.runtime!r} is not supported by the local runtime (python3.x and nodejs* are)",

@@ -52,3 +52,15 @@ exports.usesSdk = async () => {
   const sdk = require('fake-sdk');
   return sdk.name;
 };
+
+exports.throwsLater = async () => {
+  setTimeout(() => { throw new Error('thrown outside the handler'); }, 0);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return 'unreachable';
+};
+
+exports.hog = async (event) => {
+  const held = Buffer.alloc(event.mb * 1024 * 1024, 1); // filled, so the pages are resident
+  await new Promise((resolve) => setTimeout(resolve, event.hold));
+  return held.length;
+};
