@@ -279,3 +279,16 @@ def test_output_written_between_invocations_arrives_with_the_next_one(make_runti
         time.sleep(0.01)
     second = runtime.invoke(json.dumps({"done": str(tmp_path / "again")}).encode())
     assert "printed by a background thread after the handler returned" in second.log_lines[:2]
+
+
+def test_response_over_6_mb_is_a_function_error(make_runtime):
+    runtime = make_runtime("app.big_response")
+    fits = runtime.invoke(json.dumps({"bytes": 6_000_000}).encode())
+    assert fits.function_error is None and len(fits.payload) == 6_000_002
+    result = runtime.invoke(json.dumps({"bytes": 6_300_000}).encode())
+    assert result.function_error == "Unhandled"
+    assert result.error_type == "Function.ResponseSizeTooLarge"
+    assert payload_of(result)["errorMessage"] == (
+        "Response payload size (6300002 bytes) exceeded maximum allowed payload size (6291556 bytes)."
+    )
+    assert not runtime.invoke(json.dumps({"bytes": 1}).encode()).cold_start  # the environment survives

@@ -34,6 +34,9 @@ LogSink = Callable[[str, str, list[tuple[int, str]]], None]
 
 _logger = logging.getLogger(__name__)
 
+#: Synchronous invocation response limit (6 MB, as Lambda counts it).
+MAX_SYNC_RESPONSE_BYTES = 6291556
+
 RESERVED_LIMIT_REASON = "ReservedFunctionConcurrentInvocationLimitExceeded"
 ACCOUNT_LIMIT_REASON = "ConcurrentInvocationLimitExceeded"
 
@@ -345,6 +348,13 @@ class FunctionRuntime:
 
 def _classify(request_id: str, outcome: ProcessOutcome, timeout: int) -> tuple[bytes, str | None, str | None, list[str]]:
     """Payload, errorType, errorMessage and extra platform log lines for an outcome."""
+    if outcome.kind == "result" and len(outcome.payload) > MAX_SYNC_RESPONSE_BYTES:
+        message = (
+            f"Response payload size ({len(outcome.payload)} bytes) exceeded maximum allowed payload size "
+            f"({MAX_SYNC_RESPONSE_BYTES} bytes)."
+        )
+        payload = json.dumps({"errorMessage": message, "errorType": "Function.ResponseSizeTooLarge"}).encode()
+        return payload, "Function.ResponseSizeTooLarge", message, []
     if outcome.kind == "result":
         return outcome.payload, outcome.error_type, outcome.error_message, []
     if outcome.kind == "timeout":

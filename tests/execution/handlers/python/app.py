@@ -130,3 +130,7 @@ def background_printer(event, context):
 
     threading.Thread(target=later, daemon=True).start()
     return "started"
+
+
+def big_response(event, context):
+    return "x" * event["bytes"]
