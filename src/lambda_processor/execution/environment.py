@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import psutil
 
 from lambda_processor.execution.frames import FrameDecoder, encode_frame
+from lambda_processor.execution.identifiers import TraceContext
 from lambda_processor.execution.launch import WorkerLaunch
 from lambda_processor.execution.log_capture import LogLineSplitter
 from lambda_processor.execution.model import FunctionSpec, RuntimeUnavailable
@@ -50,7 +51,8 @@ class InvocationRequest:
     deadline_epoch: float
     timeout_seconds: float
     invoked_arn: str
-    trace_header: str
+    trace: TraceContext
+    started_epoch: float
     client_context: dict | None = None
     identity: dict | None = None
 
@@ -214,7 +216,7 @@ class ExecutionEnvironment:
             "requestId": request.request_id,
             "deadlineMs": int(request.deadline_epoch * 1000),
             "invokedArn": request.invoked_arn,
-            "traceHeader": request.trace_header,
+            "traceHeader": request.trace.header,
             "clientContext": request.client_context,
             "identity": request.identity,
         }

@@ -130,50 +130,69 @@ class FunctionRuntime:
         self._admit()
         try:
             environment, cold = self._checkout()
-            pre_entries: list[tuple[int, str]] = []
-            init_duration_ms = None
-            if cold:
-                try:
-                    init = environment.start()
-                except BaseException:
-                    self._discard(environment)
-                    raise
-                if self._closed:  # close() ran during the Init phase and could not see this worker
-                    self._discard(environment)
-                    raise EnvironmentClosed("the function runtime was closed during a cold start", where=self.spec.name)
-                init_duration_ms = init.duration_ms
-                pre_entries = init.log_entries
-                if init.kind != "result" or init.error_type:
-                    self._discard(environment)
-                    result = self._init_failure_result(request_id, environment, init)
-                    self._emit(environment.log_stream, result)
-                    return result
-            trace = self._new_trace()
-            started_epoch = time.time()
-            request = InvocationRequest(
-                request_id=request_id,
-                payload=payload,
-                deadline_epoch=started_epoch + self.spec.timeout,
-                timeout_seconds=float(self.spec.timeout),
-                invoked_arn=invoked_arn or self.spec.arn,
-                trace_header=trace.header,
-                client_context=decoded_context,
-                identity=identity,
-            )
-            try:
-                outcome = environment.invoke(request)
-            except BaseException:  # a bug or an interrupt: never keep a worker in an unknown state
-                self._discard(environment)
-                raise
-            if outcome.environment_lost:
-                self._discard(environment)
+            init = self._initialise(environment) if cold else None
+            if init is not None and (init.kind != "result" or init.error_type):
+                result = self._init_failure_result(request_id, environment, init)
             else:
-                self._checkin(environment)
-            result = self._result(request_id, environment, outcome, started_epoch, pre_entries, init_duration_ms, trace)
+                request = self._request(request_id, payload, decoded_context, invoked_arn, identity)
+                result = self._run(environment, request, init)
         finally:
             self._release()
         self._emit(environment.log_stream, result)
         return result
+
+    def _initialise(self, environment: ExecutionEnvironment) -> ProcessOutcome:
+        """Cold start: spawn the worker and run Init; a failed Init discards the environment."""
+        try:
+            init = environment.start()
+        except BaseException:
+            self._discard(environment)
+            raise
+        if self._closed:  # close() ran during the Init phase and could not see this worker
+            self._discard(environment)
+            raise EnvironmentClosed("the function runtime was closed during a cold start", where=self.spec.name)
+        if init.kind != "result" or init.error_type:
+            self._discard(environment)
+        return init
+
+    def _request(
+        self, request_id: str, payload: bytes, client_context: dict | None, invoked_arn: str | None, identity: dict | None
+    ) -> InvocationRequest:
+        now = time.time()
+        return InvocationRequest(
+            request_id=request_id,
+            payload=payload,
+            deadline_epoch=now + self.spec.timeout,
+            timeout_seconds=float(self.spec.timeout),
+            invoked_arn=invoked_arn or self.spec.arn,
+            trace=self._new_trace(),
+            started_epoch=now,
+            client_context=client_context,
+            identity=identity,
+        )
+
+    def _run(
+        self, environment: ExecutionEnvironment, request: InvocationRequest, init: ProcessOutcome | None
+    ) -> InvocationResult:
+        """Invoke a ready environment, then keep it warm or discard it (INV-2, INV-20)."""
+        try:
+            outcome = environment.invoke(request)
+        except BaseException:  # a bug or an interrupt: never keep a worker in an unknown state
+            self._discard(environment)
+            raise
+        if outcome.environment_lost:
+            self._discard(environment)
+        else:
+            self._checkin(environment)
+        return self._result(
+            request.request_id,
+            environment,
+            outcome,
+            request.started_epoch,
+            init.log_entries if init else [],
+            init.duration_ms if init else None,
+            request.trace,
+        )
 
     # ------------------------------------------------------------------ pool
 
@@ -284,30 +303,22 @@ class FunctionRuntime:
     ) -> InvocationResult:
         """An Init phase that failed is reported on the invocation that triggered it, as AWS does;
         the next invocation cold-starts again."""
+        payload = init.payload
         if init.kind == "result":
-            error = json.loads(init.payload)
+            error = json.loads(payload)
             if "requestId" in error:  # the Python runtime names the invocation; Node's does not
                 error["requestId"] = request_id
-            init.payload = json.dumps(error).encode()
-        init.duration_ms = init.duration_ms or 0.0
-        started = time.time()
-        result = self._result(
-            request_id,
-            environment,
-            ProcessOutcome(
-                kind=init.kind,
-                payload=init.payload,
-                error_type=init.error_type,
-                error_message=init.error_message,
-                returncode=init.returncode,
-                duration_ms=0.0,
-            ),
-            started,
-            init.log_entries,
-            init.duration_ms,
-            self._new_trace(),
+            payload = json.dumps(error).encode()
+        failed = ProcessOutcome(
+            kind=init.kind,
+            payload=payload,
+            error_type=init.error_type,
+            error_message=init.error_message,
+            returncode=init.returncode,
         )
-        return result
+        return self._result(
+            request_id, environment, failed, time.time(), init.log_entries, init.duration_ms, self._new_trace()
+        )
 
     def _emit(self, log_stream: str, result: InvocationResult) -> None:
         if self._log_sink is None:
