@@ -208,3 +208,23 @@ def test_node_worker_gets_the_aws_heap_limit(node_required):
     command = worker_launch(function_spec("index.handler", runtime="nodejs20.x", memory_size=512)).command(5, 6)
     assert command[1] == "--max-old-space-size=460" and command[2].endswith("node_worker.js")
     assert command[3:5] == ["5", "6"]
+
+
+def test_pipes_are_watched_with_poll_so_fd_numbers_past_1024_work():
+    import os
+    import resource
+
+    from lambda_processor.execution.environment import _wait_readable
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft <= 1500:
+        pytest.skip(f"RLIMIT_NOFILE is {soft}: cannot open fd 1500 here")
+    read_end, write_end = os.pipe()
+    high = os.dup2(read_end, 1500)
+    try:
+        assert _wait_readable([high], 0.0) == []
+        os.write(write_end, b"x")
+        assert _wait_readable([high], 1.0) == [high]
+    finally:
+        for fd in (read_end, write_end, high):
+            os.close(fd)

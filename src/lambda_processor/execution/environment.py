@@ -9,6 +9,7 @@ throttling or log formatting; ``FunctionRuntime`` does that.
 from __future__ import annotations
 
 import json
+import math
 import os
 import select
 import signal
@@ -281,7 +282,7 @@ class ExecutionEnvironment:
             watched = [self._response_fd] if frame is None else []
             if not self._log_eof:
                 watched.append(self._log_fd)
-            readable, _, _ = select.select(watched, [], [], min(remaining, MEMORY_POLL_SECONDS))
+            readable = _wait_readable(watched, min(remaining, MEMORY_POLL_SECONDS))
             if self._log_fd in readable:
                 marker_seen = self._read_logs(marker) or marker_seen
             if self._response_fd in readable:
@@ -326,7 +327,7 @@ class ExecutionEnvironment:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break  # a process that escaped the group still holds the pipe
-            readable, _, _ = select.select([self._log_fd], [], [], remaining)
+            readable = _wait_readable([self._log_fd], remaining)
             if readable:
                 self._read_logs()
 
@@ -346,6 +347,18 @@ class ExecutionEnvironment:
             return self._psutil.memory_info().rss if self._psutil else 0
         except psutil.Error:
             return 0
+
+
+def _wait_readable(fds: list[int], timeout_seconds: float) -> list[int]:
+    """The fds among ``fds`` that can be read (or hit EOF) within the timeout.
+
+    poll, not select: a sandbox with hundreds of environments has fd numbers past
+    select's FD_SETSIZE (1024).
+    """
+    poller = select.poll()
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
+    return [fd for fd, _ in poller.poll(max(0, math.ceil(timeout_seconds * 1000)))]
 
 
 def _write_all(fd: int, data: bytes) -> None:
