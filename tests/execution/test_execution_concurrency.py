@@ -91,3 +91,13 @@ def test_failed_invocations_release_their_concurrency(make_runtime):
     runtime.invoke(b"{}")
     assert runtime.in_flight == 0 and account.in_use == 0
     runtime.invoke(b"{}")  # would throttle if the crash had leaked its slot
+
+
+def test_inv_20_idle_environments_can_be_shut_down(make_runtime):
+    runtime = make_runtime("app.sleepy")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pids = {payload_of(r)["pid"] for r in pool.map(lambda _: runtime.invoke(b'{"seconds": 1}'), range(2))}
+    assert runtime.shut_down_idle(3600) == 0 and runtime.environments == 2
+    assert runtime.shut_down_idle(0) == 2 and runtime.environments == 0
+    result = runtime.invoke(b'{"seconds": 0}')
+    assert result.cold_start and payload_of(result)["pid"] not in pids

@@ -108,6 +108,7 @@ class ExecutionEnvironment:
         self._fd_lock = threading.Lock()
         self.init_duration_ms: float | None = None
         self.invocations = 0
+        self.idle_since = 0.0  # monotonic time the last invocation ended (set by the pool)
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -232,11 +232,24 @@ class FunctionRuntime:
             return environment, True
 
     def _checkin(self, environment: ExecutionEnvironment) -> None:
+        environment.idle_since = time.monotonic()
         with self._lock:
             if not self._closed:
                 self._idle.append(environment)
                 return
         environment.kill()
+
+    def shut_down_idle(self, idle_seconds: float) -> int:
+        """Shut down environments idle for at least ``idle_seconds`` (INV-20: AWS reclaims
+        idle environments eventually; reuse is never guaranteed). Returns how many."""
+        cutoff = time.monotonic() - idle_seconds
+        with self._lock:
+            stale = [env for env in self._idle if env.idle_since <= cutoff]
+            self._idle = [env for env in self._idle if env.idle_since > cutoff]
+            self._environments.difference_update(stale)
+        for environment in stale:
+            environment.kill()
+        return len(stale)
 
     def _discard(self, environment: ExecutionEnvironment) -> None:
         environment.kill()
