@@ -66,7 +66,9 @@ check "sqs_filters_delete_unmatched_messages" {
 
 check "dead_letter_queue_has_async_trigger" {
   assert {
-    condition     = var.dead_letter_queue_arn == null || !local.sqs_enabled || length(local.sns_topic_arns) > 0 || length(local.eventbridge_rules) > 0
+    # Decided by the triggers first: `arn == null` is unknown while the DLQ is being created, and only matters for
+    # an SQS-only function.
+    condition     = local.sqs_enabled && length(local.sns_topic_arns) == 0 && length(local.eventbridge_rules) == 0 ? var.dead_letter_queue_arn == null : true
     error_message = "dead_letter_queue_arn is set but the only trigger is SQS: a function DLQ only receives failed asynchronous invocations (SNS, EventBridge, Invoke with InvocationType=Event). Messages from an SQS trigger reach a DLQ through the source queue's redrive policy (maxReceiveCount >= 5)."
   }
 }

@@ -400,11 +400,6 @@ variable "sqs_config" {
   }
 
   validation {
-    condition     = var.sqs_config == null ? true : var.sqs_config.enabled != null && var.sqs_config.report_batch_item_failures != null
-    error_message = "sqs_config.enabled and sqs_config.report_batch_item_failures must be true or false, not null."
-  }
-
-  validation {
     condition     = try(var.sqs_config.scaling_config.maximum_concurrency, null) == null ? true : var.sqs_config.scaling_config.maximum_concurrency >= 2 && floor(var.sqs_config.scaling_config.maximum_concurrency) == var.sqs_config.scaling_config.maximum_concurrency
     error_message = "sqs_config.scaling_config.maximum_concurrency must be a whole number >= 2 (got ${try(var.sqs_config.scaling_config.maximum_concurrency, "null")})."
   }
@@ -592,11 +587,6 @@ variable "monitoring_config" {
   validation {
     condition     = length(var.monitoring_config.alarm_actions) <= 5 && length(var.monitoring_config.ok_actions) <= 5
     error_message = "monitoring_config.alarm_actions and ok_actions may hold at most 5 ARNs each (got ${length(var.monitoring_config.alarm_actions)} and ${length(var.monitoring_config.ok_actions)})."
-  }
-
-  validation {
-    condition     = var.monitoring_config.create_concurrency_alarm != null
-    error_message = "monitoring_config.create_concurrency_alarm must be true or false, not null."
   }
 }
 
