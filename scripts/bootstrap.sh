@@ -17,3 +17,15 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.lambda-processor-*
   touch "$stamp"
 fi
+
+# Node.js handlers get what AWS's nodejs runtimes bundle (the AWS SDK v3), from npm.
+if command -v npm >/dev/null 2>&1; then
+  node_stamp="runtime/nodejs/node_modules/.stamp-$(sha256sum runtime/nodejs/package-lock.json | cut -c1-16)"
+  if [ ! -f "$node_stamp" ]; then
+    echo "bootstrap: installing the AWS SDK for Node.js handlers (runtime/nodejs)" >&2
+    (cd runtime/nodejs && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$node_stamp"
+  fi
+else
+  echo "bootstrap: npm not found; Node.js handlers will run without the bundled AWS SDK" >&2
+fi
