@@ -431,3 +431,53 @@ def test_message_attributes_round_trip_and_are_filtered_by_name(sqs: SqsHarness)
     [everything] = sqs.receive(url, MessageAttributeNames=["All"])
     assert everything["MessageAttributes"] == attributes
     assert everything["MD5OfMessageAttributes"] == sent["MD5OfMessageAttributes"]
+
+
+def test_get_queue_attributes_all_reports_configuration_and_counts(sqs: SqsHarness) -> None:
+    dlq = _fifo(sqs, "attrs-dlq", ContentBasedDeduplication="true")
+    policy = {"deadLetterTargetArn": sqs.arn(dlq), "maxReceiveCount": 3}
+    url = _fifo(
+        sqs,
+        "attrs",
+        ContentBasedDeduplication="true",
+        VisibilityTimeout=45,
+        MessageRetentionPeriod=3600,
+        RedrivePolicy=json.dumps(policy),
+        KmsMasterKeyId="alias/orders",
+    )
+    sqs.send(url, "m", MessageGroupId="g")
+    attributes = sqs.client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert set(attributes) == {
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesDelayed",
+        "ApproximateNumberOfMessagesNotVisible",
+        "CreatedTimestamp",
+        "DelaySeconds",
+        "LastModifiedTimestamp",
+        "MaximumMessageSize",
+        "MessageRetentionPeriod",
+        "QueueArn",
+        "RedrivePolicy",
+        "ReceiveMessageWaitTimeSeconds",
+        "VisibilityTimeout",
+        "SqsManagedSseEnabled",
+        "ContentBasedDeduplication",
+        "DeduplicationScope",
+        "FifoQueue",
+        "FifoThroughputLimit",
+        "KmsDataKeyReusePeriodSeconds",
+        "KmsMasterKeyId",
+    }
+    assert json.loads(attributes["RedrivePolicy"]) == policy
+    expected = {
+        "ApproximateNumberOfMessages": "1",
+        "ApproximateNumberOfMessagesDelayed": "0",
+        "ApproximateNumberOfMessagesNotVisible": "0",
+        "VisibilityTimeout": "45",
+        "MessageRetentionPeriod": "3600",
+        "FifoQueue": "true",
+        "ContentBasedDeduplication": "true",
+        "KmsMasterKeyId": "alias/orders",
+        "SqsManagedSseEnabled": "true",
+    }
+    assert {key: attributes[key] for key in expected} == expected
