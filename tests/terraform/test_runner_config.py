@@ -71,8 +71,7 @@ def test_backend_detection(tmp_path):
 
 
 def test_override_neutralizes_every_provider_and_forces_local_state(tmp_path):
-    state = tmp_path / ".lambda-processor" / "terraform.tfstate"
-    text = render_override("eu-central-1", ("logs", "west"), state)
+    text = render_override("eu-central-1", ("logs", "west"), ".lambda-processor/terraform.tfstate")
     assert text.count('provider "aws" {') == 3
     assert 'alias                       = "logs"' in text and 'alias                       = "west"' in text
     for setting in ('region                      = "eu-central-1"', 'profile                     = ""',
@@ -80,7 +79,7 @@ def test_override_neutralizes_every_provider_and_forces_local_state(tmp_path):
                     "skip_requesting_account_id  = true", "skip_metadata_api_check     = true",
                     "skip_region_validation      = true", "s3_use_path_style           = true"):
         assert text.count(setting) == 3, setting
-    assert f'backend "local" {{\n    path = "{state}"' in text
+    assert 'backend "local" {\n    path = ".lambda-processor/terraform.tfstate"' in text
     assert "endpoints" not in text  # endpoints come from AWS_ENDPOINT_URL: ~2.3 s cheaper per provider
 
 
@@ -103,6 +102,7 @@ def test_environment_drops_real_credentials_and_points_at_sandbox(tmp_path):
                     "AWS_ENDPOINT_URL_SQS", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "TF_WORKSPACE"):
         assert removed not in env, removed
     assert env["TF_DATA_DIR"] == str(tmp_path / "tfdata")
+    assert env["TF_CLI_ARGS_init"] == "-reconfigure"
     assert env["AWS_CONFIG_FILE"].startswith(str(tmp_path)) and not Path(env["AWS_CONFIG_FILE"]).exists()
     assert (env["PATH"], env["HOME"], env["TF_VAR_keep"]) == ("/usr/bin", "/home/u", "1")
 

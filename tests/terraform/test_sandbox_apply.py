@@ -166,6 +166,25 @@ def test_destroy_removes_what_apply_created_and_users_lock_file_survives(moto_en
     assert not (config_dir / OVERRIDE_FILE_NAME).exists()
 
 
+def test_apply_starts_from_fresh_state_because_the_sandbox_starts_empty(moto_endpoint, tmp_path):
+    require_terraform()
+    config_dir = copy_fixture("tiny", tmp_path)
+    stale = {"version": 4, "terraform_version": "1.11.4", "serial": 3, "lineage": "stale-run", "outputs": {},
+             "resources": [{"mode": "managed", "type": "aws_sqs_queue", "name": "gone",
+                            "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                            "instances": [{"schema_version": 0,
+                                           "attributes": {"id": "http://127.0.0.1:1/123456789012/gone"}}]}]}
+    state_path = config_dir / ".lambda-processor" / "terraform.tfstate"
+    state_path.parent.mkdir()
+    state_path.write_text(json.dumps(stale))
+    name = "/lambda-processor-tests/fresh"
+    applied = SandboxApply(config_dir, moto_endpoint, variables={"name": name}).apply()
+    assert applied.outputs == {"log_group_name": name}
+    assert [r["address"] for r in applied.state["values"]["root_module"]["resources"]] == [
+        "aws_cloudwatch_log_group.tiny"]
+    assert json.loads((state_path.parent / "terraform.tfstate.previous").read_text())["lineage"] == "stale-run"
+
+
 def test_interrupt_during_apply_stops_terraform_gracefully_and_cleans_up(moto_endpoint, tmp_path):
     require_terraform()
     config_dir = copy_fixture("slow", tmp_path)
