@@ -109,6 +109,7 @@ def test_event_source_mapping_with_filters_scaling_and_partial_failures(deployme
     assert mapping.enabled is True
     assert mapping.function_response_types == ("ReportBatchItemFailures",)
     assert mapping.maximum_concurrency == 2
+    assert mapping.source_service == "sqs"
     patterns = [json.loads(p) for p in mapping.filter_patterns]
     assert len(patterns) == 2
     assert {"body": {"type": ["order"]}} in patterns

@@ -108,6 +108,12 @@ class EventSourceMappingDef:
     maximum_concurrency: int | None
     filter_patterns: tuple[str, ...]  # each a JSON event pattern
 
+    @property
+    def source_service(self) -> str:
+        """The event source's service from its ARN: "sqs", "kinesis", "dynamodb", "kafka", …"""
+        parts = self.event_source_arn.split(":")
+        return parts[2] if len(parts) > 2 else ""
+
 
 @dataclass(frozen=True)
 class RedriveDef:
