@@ -100,21 +100,26 @@ def moto_terraform_env(moto_endpoint: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def planned(initialized_examples: InitializedExamples, moto_terraform_env: dict[str, str]):
-    """``planned(name)`` -> the JSON plan (terraform show -json) of the example against moto."""
-    plans: dict[str, dict] = {}
+    """``planned(name, **variables)`` -> the JSON plan (terraform show -json) of the example against moto."""
+    plans: dict[tuple, dict] = {}
 
-    def plan(name: str) -> dict:
-        if name not in plans:
+    def plan(name: str, **variables: object) -> dict:
+        key = (name, tuple(sorted(variables.items())))
+        if key not in plans:
             directory = initialized_examples.get(name)
             (directory / "moto_override.tf").write_text(MOTO_PROVIDER_OVERRIDE)
+            var_args = [f"-var={k}={json.dumps(v) if not isinstance(v, str) else v}" for k, v in sorted(variables.items())]
+            plan_file = f"moto-{len(plans)}.tfplan"
             result = terraform(
-                ["plan", "-input=false", "-no-color", "-lock=false", "-out=moto.tfplan"], directory, moto_terraform_env
+                ["plan", "-input=false", "-no-color", "-lock=false", f"-out={plan_file}", *var_args],
+                directory,
+                moto_terraform_env,
             )
             assert result.returncode == 0, f"terraform plan of {name} against moto failed:\n{output_of(result)}"
-            shown = terraform(["show", "-json", "moto.tfplan"], directory, moto_terraform_env)
+            shown = terraform(["show", "-json", plan_file], directory, moto_terraform_env)
             assert shown.returncode == 0, output_of(shown)
-            plans[name] = json.loads(shown.stdout)
-        return plans[name]
+            plans[key] = json.loads(shown.stdout)
+        return plans[key]
 
     return plan
 

@@ -105,3 +105,21 @@ def test_flt_4_enhanced_filter_matches_the_event_type_inside_the_body(planned):
     (criteria,) = mapping["values"]["filter_criteria"]
     patterns = [json.loads(f["pattern"]) for f in criteria["filter"]]
     assert patterns == [{"body": {"eventType": ["IMPORTANT", "CRITICAL"]}}]
+
+
+@pytest.mark.terraform
+def test_notification_outbox_queue_subscribes_to_both_destination_topics(planned):
+    plan = planned("notification-processor", create_outbox_queue=True)
+    subscriptions = {
+        r["address"]: r["values"] for r in _resources(plan, "aws_sns_topic_subscription") if "outbox" in r["address"]
+    }
+    assert set(subscriptions) == {'aws_sns_topic_subscription.outbox["email"]', 'aws_sns_topic_subscription.outbox["sms"]'}
+    assert all(v["protocol"] == "sqs" and v["raw_message_delivery"] is True for v in subscriptions.values())
+    assert len(_resources(plan, "aws_sqs_queue_policy")) == 1
+    assert not _resources(planned("notification-processor"), "aws_sqs_queue")
+
+
+@pytest.mark.terraform
+def test_batch_raw_bucket_notification_can_be_turned_off(planned):
+    assert len(_resources(planned("batch-processor"), "aws_s3_bucket_notification")) == 1
+    assert not _resources(planned("batch-processor", notify_queue_on_raw_upload=False), "aws_s3_bucket_notification")
