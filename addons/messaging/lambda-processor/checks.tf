@@ -49,7 +49,7 @@ check "sqs_filter_keys_are_record_fields" {
       for filter in local.sqs_filters :
       try(length(setsubtract(keys(jsondecode(filter.pattern)), local.sqs_record_fields)) == 0, true)
     ])
-    error_message = "sqs_config.filter_criteria filters on ${jsonencode(distinct(flatten([for filter in local.sqs_filters : try(tolist(setsubtract(keys(jsondecode(filter.pattern)), local.sqs_record_fields)), [])])))}, which are not fields of an SQS record (${join(", ", local.sqs_record_fields)}). Lambda matches patterns against the record, not the message body, so this filter matches nothing and every message is deleted. Wrap body fields: jsonencode({ body = { eventType = [...] } })."
+    error_message = "sqs_config.filter_criteria filters on ${jsonencode(distinct(flatten([for filter in local.sqs_filters : try(tolist(setsubtract(keys(jsondecode(filter.pattern)), local.sqs_record_fields)), [])])))}, which are not SQS record fields a filter can match (${join(", ", local.sqs_record_fields)}). Lambda matches patterns against the record, not the message body, so this filter matches nothing and every message is deleted. Wrap body fields: jsonencode({ body = { eventType = [...] } })."
   }
 }
 

@@ -73,7 +73,8 @@ resource "aws_sns_topic_subscription" "this" {
 # EventBridge: a target per rule. The rule name and bus come from the ARN with string functions only, so they are
 # simply unknown (not an error) while the ARN is:
 #   arn:aws:events:<region>:<account>:rule/<name>        -> bus "default"
-#   arn:aws:events:<region>:<account>:rule/<bus>/<name>  -> bus <bus>
+#   arn:aws:events:<region>:<account>:rule/<bus>/<name>  -> bus <bus> (partner buses contain "/" themselves:
+#   rule/aws.partner/example.com/123/<name> -> bus "aws.partner/example.com/123")
 # ---------------------------------------------------------------------------------------------------------------------
 
 locals {
@@ -81,7 +82,7 @@ locals {
     for key, arn in local.event_rules_by_index : key => {
       arn            = arn
       name           = element(split("/", arn), length(split("/", arn)) - 1)
-      event_bus_name = length(split("/", arn)) == 3 ? element(split("/", arn), 1) : "default"
+      event_bus_name = length(split("/", arn)) > 2 ? join("/", slice(split("/", arn), 1, length(split("/", arn)) - 1)) : "default"
     }
   }
 }

@@ -66,11 +66,11 @@ locals {
     0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
   ]
 
-  # Top-level keys of an SQS record as Lambda hands it to filters and to the function (aws-semantics SQS-60).
-  # A filter on any other top-level key (e.g. `eventType`) never matches, so every message is deleted (FLT-2).
+  # Top-level keys of an SQS record that a filter can match (aws-semantics SQS-60). A filter on any other key (e.g.
+  # `eventType`, a field of the message body) never matches, so every message is deleted (FLT-2). eventSource,
+  # eventSourceARN and awsRegion are left out: Lambda adds them to the record after filtering (FLT-9).
   sqs_record_fields = [
     "messageId", "receiptHandle", "body", "attributes", "messageAttributes", "md5OfBody", "md5OfMessageAttributes",
-    "eventSource", "eventSourceARN", "awsRegion",
   ]
 }
 

@@ -444,7 +444,7 @@ variable "sns_config" {
 }
 
 variable "eventbridge_config" {
-  description = "EventBridge triggers: a target and an invoke permission for each rule ARN (default bus arn:...:rule/<name> or custom bus arn:...:rule/<bus>/<name>)."
+  description = "EventBridge triggers: a target and an invoke permission for each rule ARN (default bus arn:...:rule/<name>, custom or partner bus arn:...:rule/<bus>/<name>)."
   type = object({
     rule_arns = list(string)
   })
@@ -456,8 +456,8 @@ variable "eventbridge_config" {
   }
 
   validation {
-    condition     = var.eventbridge_config == null ? true : alltrue([for arn in coalesce(var.eventbridge_config.rule_arns, []) : can(regex("^arn:aws[a-zA-Z-]*:events:[a-z0-9-]+:[0-9]{12}:rule/[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?$", arn))])
-    error_message = "eventbridge_config.rule_arns must be rule ARNs arn:aws:events:<region>:<account>:rule/<name> or rule/<bus>/<name> (got ${jsonencode(try([for arn in var.eventbridge_config.rule_arns : arn if !can(regex("^arn:aws[a-zA-Z-]*:events:[a-z0-9-]+:[0-9]{12}:rule/[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?$", arn))], []))})."
+    condition     = var.eventbridge_config == null ? true : alltrue([for arn in coalesce(var.eventbridge_config.rule_arns, []) : can(regex("^arn:aws[a-zA-Z-]*:events:[a-z0-9-]+:[0-9]{12}:rule/([A-Za-z0-9._-]+/)*[A-Za-z0-9._-]+$", arn))])
+    error_message = "eventbridge_config.rule_arns must be rule ARNs arn:aws:events:<region>:<account>:rule/<name> or rule/<bus>/<name> (got ${jsonencode(try([for arn in var.eventbridge_config.rule_arns : arn if !can(regex("^arn:aws[a-zA-Z-]*:events:[a-z0-9-]+:[0-9]{12}:rule/([A-Za-z0-9._-]+/)*[A-Za-z0-9._-]+$", arn))], []))})."
   }
 
   validation {

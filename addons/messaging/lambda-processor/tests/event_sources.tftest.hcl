@@ -258,6 +258,21 @@ run "eventbridge_default_and_custom_bus_rules" {
   }
 }
 
+run "eventbridge_partner_bus_rule" {
+  command = plan
+
+  variables {
+    eventbridge_config = {
+      rule_arns = ["arn:aws:events:us-east-1:123456789012:rule/aws.partner/example.com/1234/orders/partner-orders"]
+    }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.this["0"].rule == "partner-orders" && aws_cloudwatch_event_target.this["0"].event_bus_name == "aws.partner/example.com/1234/orders"
+    error_message = "a partner bus name keeps its slashes; the rule name is the last segment"
+  }
+}
+
 run "eventbridge_target_ids_fit_64_characters" {
   command = plan
 

@@ -95,6 +95,21 @@ run "flt_4_filter_on_a_body_field_outside_body_warns" {
   expect_failures = [check.sqs_filter_keys_are_record_fields, check.sqs_filters_delete_unmatched_messages]
 }
 
+run "flt_9_filter_on_metadata_added_after_filtering_warns" {
+  command = plan
+
+  variables {
+    sqs_config = {
+      queue_arn = "arn:aws:sqs:us-east-1:123456789012:events"
+      filter_criteria = {
+        filters = [{ pattern = jsonencode({ eventSource = ["aws:sqs"] }) }]
+      }
+    }
+  }
+
+  expect_failures = [check.sqs_filter_keys_are_record_fields, check.sqs_filters_delete_unmatched_messages]
+}
+
 run "flt_2_body_filter_only_gets_the_deletion_notice" {
   command = plan
 
