@@ -8,6 +8,7 @@ Everything skips (saying why) only when terraform itself or the aws provider is 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import textwrap
@@ -186,3 +187,70 @@ def test_validation_message_names_input_rule_and_value(validation_messages: dict
     assert details, f"{case}: the plan did not fail"
     first_lines = [detail.split("\n\nThis was checked by", 1)[0] for detail in details]
     assert expected in first_lines, f"{case}: expected {expected!r}, got {first_lines!r}"
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Coverage of the module's own contract, read from its source (no terraform needed).
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _top_level_blocks(text: str, kind: str) -> dict[str, str]:
+    """Bodies of the top-level `<kind> "<name>" { ... }` blocks of an HCL file, by name (brace counting)."""
+    blocks: dict[str, str] = {}
+    for match in re.finditer(rf'^{kind} "([^"]+)" {{', text, flags=re.MULTILINE):
+        depth, position = 1, match.end()
+        while depth:
+            char = text[position]
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            position += 1
+        blocks[match.group(1)] = text[match.end() : position - 1]
+    return blocks
+
+
+def _module_blocks(kind: str) -> dict[str, str]:
+    blocks: dict[str, str] = {}
+    for path in sorted(MODULE_DIR.glob("*.tf")):
+        blocks.update(_top_level_blocks(path.read_text(), kind))
+    return blocks
+
+
+def _expected_failures(test_file: str) -> list[str]:
+    """Every `expect_failures` entry of a test file, one item per run that lists it."""
+    text = (MODULE_DIR / "tests" / test_file).read_text()
+    entries: list[str] = []
+    for listed in re.findall(r"expect_failures\s*=\s*\[([^\]]*)\]", text):
+        entries += [item.strip() for item in listed.split(",") if item.strip()]
+    return entries
+
+
+def test_every_variable_and_output_has_a_description() -> None:
+    blocks = {**_module_blocks("variable"), **_module_blocks("output")}
+    assert blocks, "no variables or outputs found"
+    undocumented = [name for name, body in blocks.items() if not re.search(r'^\s*description\s*=\s*"\S', body, re.M)]
+    assert undocumented == []
+
+
+def test_readme_documents_every_variable_and_output() -> None:
+    readme = (MODULE_DIR / "README.md").read_text()
+    names = [*_module_blocks("variable"), *_module_blocks("output")]
+    missing = [name for name in names if f"`{name}`" not in readme]
+    assert missing == []
+
+
+def test_every_validation_rule_has_an_expect_failures_run() -> None:
+    """Each variable is expected to fail in at least as many runs as it has validation blocks."""
+    runs_per_variable: dict[str, int] = {}
+    for entry in _expected_failures("validation.tftest.hcl"):
+        runs_per_variable[entry] = runs_per_variable.get(entry, 0) + 1
+    short = {
+        name: (body.count("validation {"), runs_per_variable.get(f"var.{name}", 0))
+        for name, body in _module_blocks("variable").items()
+        if body.count("validation {") > runs_per_variable.get(f"var.{name}", 0)
+    }
+    assert short == {}, "variable: (validation rules, runs expecting its failure)"
+
+
+def test_every_warning_check_has_a_run_that_triggers_it() -> None:
+    checks = set(_module_blocks("check"))
+    triggered = {entry.removeprefix("check.") for entry in _expected_failures("warnings.tftest.hcl")}
+    assert checks and checks - triggered == set()
