@@ -21,7 +21,7 @@ check "runtime_not_deprecated" {
 check "sqs_maximum_concurrency_within_aws_limit" {
   assert {
     condition     = local.sqs_maximum_concurrency == null ? true : local.sqs_maximum_concurrency <= 1000
-    error_message = "sqs_config.scaling_config.maximum_concurrency is ${coalesce(local.sqs_maximum_concurrency, 0)}: AWS documents 2-1000 per event source mapping and rejects more unless your account's limit was raised."
+    error_message = "sqs_config.scaling_config.maximum_concurrency is ${coalesce(local.sqs_maximum_concurrency, 0)}: AWS documents 2-1000 per event source mapping, so the mapping may be refused at apply. Use 1000 or less."
   }
 }
 
