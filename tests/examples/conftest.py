@@ -29,6 +29,7 @@ COPY_IGNORE = shutil.ignore_patterns(
     ".terraform", ".terraform.lock.hcl", "build", "__pycache__", "*.pyc", "*_override.tf", "*.tfstate*", "*.tfplan"
 )
 
+
 @pytest.fixture(scope="session")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A scratch copy of the repository subtree the examples reference (addons/ and examples/)."""
@@ -108,7 +109,9 @@ def planned(initialized_examples: InitializedExamples, moto_terraform_env: dict[
         if key not in plans:
             directory = initialized_examples.get(name)
             (directory / "moto_override.tf").write_text(MOTO_PROVIDER_OVERRIDE)
-            var_args = [f"-var={k}={json.dumps(v) if not isinstance(v, str) else v}" for k, v in sorted(variables.items())]
+            var_args = [
+                f"-var={k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in sorted(variables.items())
+            ]
             plan_file = f"moto-{len(plans)}.tfplan"
             result = terraform(
                 ["plan", "-input=false", "-no-color", "-lock=false", f"-out={plan_file}", *var_args],

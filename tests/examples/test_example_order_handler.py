@@ -70,7 +70,8 @@ def test_poison_order_fails_on_every_attempt(app):
     poison = json.dumps(order("o-poison", poison=True))
     for attempt in (1, 2, 3):
         record = sqs_record(poison, receive_count=attempt)
-        assert app.handler({"Records": [record]}, None) == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
+        expected = {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
+        assert app.handler({"Records": [record]}, None) == expected
     assert stored("o-poison") is None
 
 

@@ -56,7 +56,9 @@ def test_example_plans_against_moto(example, planned):
     assert len(functions) == 1, f"{example} should plan exactly one function, got {[f['address'] for f in functions]}"
     assert plan["resource_changes"], f"{example} planned no changes on an empty moto account"
     not_created = [
-        c["address"] for c in plan["resource_changes"] if c["mode"] == "managed" and c["change"]["actions"] != ["create"]
+        c["address"]
+        for c in plan["resource_changes"]
+        if c["mode"] == "managed" and c["change"]["actions"] != ["create"]
     ]
     assert not not_created, f"{example}: on an empty account every resource is a create, not {not_created}"
 
@@ -86,10 +88,12 @@ def test_sqs_16_source_queue_redrives_to_a_dead_letter_queue(example, planned):
     assert queues, f"{example} has no source queue from examples/modules/sqs-queue"
     for queue in queues:
         dlq_address = queue["address"].replace("aws_sqs_queue.this", "aws_sqs_queue.dlq[0]")
-        assert dlq_address in {r["address"] for r in planned_resources(plan)}, f"{example}: no DLQ for {queue['address']}"
+        planned_addresses = {r["address"] for r in planned_resources(plan)}
+        assert dlq_address in planned_addresses, f"{example}: no DLQ for {queue['address']}"
         change = _change(plan, queue["address"])
         # The policy embeds the DLQ's ARN, which is only known after apply.
-        assert change["after_unknown"].get("redrive_policy") is True, f"{example}: {queue['address']} has no redrive policy"
+        has_policy = change["after_unknown"].get("redrive_policy") is True
+        assert has_policy, f"{example}: {queue['address']} has no redrive policy"
 
 
 @pytest.mark.terraform
@@ -113,7 +117,10 @@ def test_notification_outbox_queue_subscribes_to_both_destination_topics(planned
     subscriptions = {
         r["address"]: r["values"] for r in _resources(plan, "aws_sns_topic_subscription") if "outbox" in r["address"]
     }
-    assert set(subscriptions) == {'aws_sns_topic_subscription.outbox["email"]', 'aws_sns_topic_subscription.outbox["sms"]'}
+    assert set(subscriptions) == {
+        'aws_sns_topic_subscription.outbox["email"]',
+        'aws_sns_topic_subscription.outbox["sms"]',
+    }
     assert all(v["protocol"] == "sqs" and v["raw_message_delivery"] is True for v in subscriptions.values())
     assert len(_resources(plan, "aws_sqs_queue_policy")) == 1
     assert not _resources(planned("notification-processor"), "aws_sqs_queue")

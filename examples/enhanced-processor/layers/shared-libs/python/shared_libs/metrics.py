@@ -1,7 +1,8 @@
 """CloudWatch metrics through the Embedded Metric Format (EMF): one JSON log line per flush.
 
 CloudWatch Logs turns such lines into metrics, so no PutMetricData call (and no IAM grant) is
-needed. See https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+needed. Specification:
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 """
 
 from __future__ import annotations
