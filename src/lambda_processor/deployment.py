@@ -17,7 +17,7 @@ import json
 import os.path
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from .errors import LambdaProcessorError
 
@@ -794,6 +794,6 @@ def _function_ref_matches(reference: str, function: LambdaFunctionDef) -> bool:
     return reference.split(":", 1)[0] == function.name
 
 
-def _names(values: Iterator[str] | Any) -> str:
+def _names(values: Iterable[str]) -> str:
     listed = sorted(values)
     return ", ".join(listed) if listed else "none"
