@@ -122,6 +122,23 @@ def test_queues_created_before_install_keep_working_with_moto_code(clock: FakeCl
         sqs_models.sqs_backends.reset()
 
 
+def test_store_queue_redrives_into_a_dlq_created_before_install(clock: FakeClock) -> None:
+    backend = sqs_models.sqs_backends[ACCOUNT][REGION]
+    try:
+        dlq = backend.create_queue("plain-dlq")
+        install_sqs_store()
+        policy = json.dumps({"deadLetterTargetArn": dlq.queue_arn, "maxReceiveCount": 1})
+        source = backend.create_queue("store-src", VisibilityTimeout="30", RedrivePolicy=policy)
+        backend.send_message("store-src", "poison")
+        receive_batch(source, 10)
+        clock.advance(31)
+        assert receive_batch(source, 10) == []
+        assert bodies(backend.receive_message("plain-dlq", 10, 0, 30)) == ["poison"]
+    finally:
+        uninstall_sqs_store()
+        sqs_models.sqs_backends.reset()
+
+
 # ----------------------------------------------------------------------------- AWS behaviours moto lacks
 
 

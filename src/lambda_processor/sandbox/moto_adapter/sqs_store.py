@@ -28,9 +28,10 @@ Time is moto's clock, read as ``moto.sqs.models.unix_time_millis()`` at call tim
 patches that name moves moto and the store together. Long-poll waits are measured on the
 monotonic clock, so they end even when a test clock stands still.
 
-Threading: moto itself is not thread-safe. Each store queue has its own lock around every index
-operation; long polls wait on a condition without holding it (and without holding the sandbox's
-``backend_lock`` when the calling thread has it).
+Threading: moto itself is not thread-safe, and the sandbox serves each request under one
+``backend_lock``. Each store queue also has its own lock around every index operation, so the
+fast path below needs no ``backend_lock``. Long polls wait on a condition without holding the
+queue lock, and release ``backend_lock`` while they wait when the calling thread holds it.
 
 Differences from moto, each one closer to SQS: expired messages (retention) leave the queue and
 its counts; FIFO deduplication lasts 5 minutes from the first send even if that message was
@@ -52,7 +53,7 @@ import string
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
 import moto
@@ -63,6 +64,7 @@ from moto.sqs import models as sqs_models
 from moto.sqs.exceptions import InvalidParameterValue, ReceiptHandleIsInvalid, SQSException
 
 from lambda_processor.errors import LambdaProcessorError
+from lambda_processor.sandbox.moto_adapter.locking import backend_lock
 from lambda_processor.sandbox.sqs_index import NotInFlight, QueueIndex, ReceiptHandleIssuer
 
 MOTO_VERSION_PATCHED = "5.2.5"
@@ -206,16 +208,10 @@ def _random_letters(count: int) -> str:
     return "".join(mock_random.choices(string.ascii_lowercase, k=count))
 
 
-try:  # The sandbox serializes moto behind one lock; a long poll must not keep it.
-    from lambda_processor.sandbox.moto_adapter.locking import backend_lock as _backend_lock
-
-    def _backend_lock_released() -> Any:
-        return _backend_lock.suspended()
-
-except ImportError:  # the store also runs on a bare ThreadedMotoServer (its own tests)
-
-    def _backend_lock_released() -> Any:
-        return nullcontext()
+def _backend_lock_released() -> Any:
+    # The sandbox serves each request under one backend lock; a long poll must let go of it, or
+    # the SendMessage that should end the poll waits for the poll to time out.
+    return backend_lock.suspended()
 
 
 _FIELD = {
@@ -497,8 +493,14 @@ class IndexedQueue(_ORIGINAL_QUEUE):  # type: ignore[misc, valid-type]
     def _redrive(self, messages: list[sqs_models.Message]) -> None:
         # Outside our lock: the DLQ takes its own, and two queues may redrive into each other.
         dead_letter_queue = self.dead_letter_queue
-        for message in messages:
-            dead_letter_queue.add_message(message)
+        if isinstance(dead_letter_queue, IndexedQueue):
+            for message in messages:
+                dead_letter_queue.add_message(message)
+            return
+        # A plain moto queue (created before the store was installed) has no lock of its own.
+        with backend_lock:
+            for message in messages:
+                dead_letter_queue.add_message(message)
 
     def _run_moto_event_source_mappings(self) -> None:
         # moto's own SQS->Lambda delivery, as in moto's Queue.add_message (the sandbox adapter
