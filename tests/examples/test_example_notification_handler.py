@@ -6,30 +6,41 @@ Runs the real handler under `node` with a recording stub in place of the SNS cli
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
+import boto3
 import pytest
-from example_support import EXAMPLES_DIR
+from example_support import EXAMPLES_DIR, REPO_ROOT
 
 HANDLER = EXAMPLES_DIR / "notification-processor" / "src" / "index.js"
 DRIVER = Path(__file__).parent / "node" / "notification_driver.js"
 EMAIL_TOPIC = "arn:aws:sns:us-east-1:123456789012:notifications-prod-email"
 SMS_TOPIC = "arn:aws:sns:us-east-1:123456789012:notifications-prod-sms"
 USER_EVENTS = "arn:aws:sns:us-east-1:123456789012:notifications-prod-user-events"
+# What AWS's nodejs runtimes bundle (the AWS SDK v3), installed by scripts/bootstrap.sh.
+BUNDLED_NODE_MODULES = REPO_ROOT / "runtime" / "nodejs" / "node_modules"
 ENV = {"EMAIL_TOPIC_ARN": EMAIL_TOPIC, "SMS_TOPIC_ARN": SMS_TOPIC, "DIGEST_RECIPIENT": "ops@example.com"}
 
 
-def run_handler(event: dict, env: dict | None = None) -> dict:
+def run_handler(event: dict, env: dict | None = None, *, real_sdk: bool = False) -> dict:
+    """Run the handler under node: with a recording stub, or (real_sdk) with the AWS SDK v3."""
     if shutil.which("node") is None:
         pytest.skip("node not on PATH: the notification handler is Node.js")
+    process_env = dict(os.environ)
+    if real_sdk:
+        if not (BUNDLED_NODE_MODULES / "@aws-sdk" / "client-sns").is_dir():
+            pytest.skip(f"@aws-sdk/client-sns is not installed in {BUNDLED_NODE_MODULES} (run scripts/bootstrap.sh)")
+        process_env["NODE_PATH"] = str(BUNDLED_NODE_MODULES)
     completed = subprocess.run(
-        ["node", str(DRIVER), str(HANDLER)],
+        ["node", str(DRIVER), str(HANDLER), *(["--real"] if real_sdk else [])],
         input=json.dumps({"event": event, "env": ENV if env is None else env}),
         capture_output=True,
         text=True,
         timeout=60,
+        env=process_env,
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
@@ -147,3 +158,25 @@ def test_missing_destination_topic_setting_is_an_error():
     out = run_handler(sns_event({"type": "WELCOME", "channel": "email", "recipient": "a@example.com",
                                  "data": {"name": "A"}}), env={})
     assert "EMAIL_TOPIC_ARN is not set" in out["error"]["message"]
+
+
+def test_exported_handler_publishes_through_the_real_sdk_to_an_sns_topic(moto_endpoint):
+    """The packaged entry point (index.handler) with the runtime's AWS SDK, against the moto server."""
+    clients = {"endpoint_url": moto_endpoint, "region_name": "us-east-1",
+               "aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    sns, sqs = boto3.client("sns", **clients), boto3.client("sqs", **clients)
+    email_topic = sns.create_topic(Name="sdk-test-email")["TopicArn"]
+    sms_topic = sns.create_topic(Name="sdk-test-sms")["TopicArn"]
+    outbox = sqs.create_queue(QueueName="sdk-test-outbox")["QueueUrl"]
+    outbox_arn = sqs.get_queue_attributes(QueueUrl=outbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=email_topic, Protocol="sqs", Endpoint=outbox_arn,
+                  Attributes={"RawMessageDelivery": "true"})
+    env = {"EMAIL_TOPIC_ARN": email_topic, "SMS_TOPIC_ARN": sms_topic, "AWS_ENDPOINT_URL": moto_endpoint,
+           "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1"}
+    out = run_handler(sns_event({"type": "WELCOME", "channel": "email", "recipient": "ada@example.com",
+                                 "data": {"name": "Ada"}}), env=env, real_sdk=True)
+    assert out["error"] is None, out["error"]
+    (published,) = out["result"]["published"]
+    received = sqs.receive_message(QueueUrl=outbox, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
+    assert [json.loads(m["Body"])["subject"] for m in received] == ["Welcome, Ada!"]
+    assert published["messageId"]

@@ -1,14 +1,16 @@
 'use strict';
 // Drives the notification handler for the pytest suite: reads {"event", "env"} as JSON on stdin,
-// calls the handler with a recording stub in place of the SNS client, and prints
-// {"result", "error", "published"} as JSON on stdout.
+// calls the handler and prints {"result", "error", "published"} as JSON on stdout.
+//   node notification_driver.js INDEX_JS          a recording stub replaces the SNS client
+//   node notification_driver.js INDEX_JS --real   the exported handler with the real AWS SDK
+//                                                 (env is merged into process.env first)
 const path = require('path');
 
 // The handler's log lines go to stderr so stdout carries only the JSON result.
 console.log = (...args) => process.stderr.write(`${args.join(' ')}\n`);
 
 const handlerPath = path.resolve(process.argv[2]);
-const { createHandler } = require(handlerPath);
+const real = process.argv[3] === '--real';
 
 let input = '';
 process.stdin.on('data', (chunk) => { input += chunk; });
@@ -19,7 +21,9 @@ process.stdin.on('end', async () => {
     published.push(params);
     return { MessageId: `stub-${published.length}` };
   };
-  const handler = createHandler({ publish, env });
+  if (real) Object.assign(process.env, env);
+  const handlerModule = require(handlerPath);
+  const handler = real ? handlerModule.handler : handlerModule.createHandler({ publish, env });
   const output = { result: null, error: null, published };
   try {
     output.result = await handler(event, { functionName: 'test', awsRequestId: 'req-1' });
