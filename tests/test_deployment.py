@@ -220,11 +220,24 @@ def test_role_collects_inline_and_attached_policies(deployment):
     (inline,) = role.inline_policies
     assert inline.name == "poll-queue"
     assert inline.document["Statement"][0]["Resource"] == SOURCE_ARN
-    attached = {p.arn: p for p in role.attached_policies}
-    managed = attached["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
-    assert managed.document is None  # AWS-managed: the text is not in the state
-    own = attached["arn:aws:iam::123456789012:policy/sample-processor-write-table"]
+    (own,) = role.attached_policies
+    assert own.arn == "arn:aws:iam::123456789012:policy/sample-processor-write-table"
     assert own.document["Statement"][0]["Action"] == "dynamodb:PutItem"
+
+
+def test_aws_managed_policy_is_recorded_by_arn_without_a_document(state):
+    # moto knows AWS-managed policies only with MOTO_IAM_LOAD_MANAGED_POLICIES, so the live
+    # sample does not attach one; the state shape is the provider's, as for any attachment.
+    with_managed = copy.deepcopy(state)
+    managed_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    with_managed["values"]["root_module"]["resources"].append(
+        {"address": "aws_iam_role_policy_attachment.basic", "mode": "managed",
+         "type": "aws_iam_role_policy_attachment", "name": "basic",
+         "values": {"id": "x", "role": "sample-processor-role", "policy_arn": managed_arn}})
+    (role,) = Deployment.from_state(with_managed).roles
+    attached = {p.arn: p for p in role.attached_policies}
+    assert attached[managed_arn].name == "AWSLambdaBasicExecutionRole"
+    assert attached[managed_arn].document is None  # the text of AWS-managed policies is not in state
 
 
 def test_outputs_are_plain_values(deployment):

@@ -46,9 +46,6 @@ def moto_endpoint() -> Iterator[str]:
     """A plain moto server on 127.0.0.1 for this session's terraform tests."""
     from moto.server import ThreadedMotoServer
 
-    # The sample attaches AWSLambdaBasicExecutionRole, which moto only knows when asked to
-    # load AWS-managed policies (read when moto first builds the account's IAM backend).
-    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
