@@ -117,29 +117,23 @@ def test_handler_calling_back_during_a_synchronous_invoke_does_not_deadlock(aws,
     assert client("sqs").receive_message(QueueUrl=queue_url)["Messages"][0]["Body"] == '{"n": 1}'
 
 
-def test_long_polling_releases_the_backend_lock(client):
-    """A ReceiveMessage waiting for messages must let the SendMessage that ends its wait through."""
-    sqs = client("sqs")
-    queue_url = sqs.create_queue(QueueName="long-poll")["QueueUrl"]
-    received = []
-    poller = threading.Thread(
-        target=lambda: received.extend(
-            client("sqs").receive_message(QueueUrl=queue_url, WaitTimeSeconds=5).get("Messages", [])
+@pytest.mark.parametrize("sqs_store", [True, False], ids=["sqs-store", "moto-queue"])
+def test_long_polling_releases_the_backend_lock(sqs_store):
+    """A ReceiveMessage waiting for messages must let the SendMessage that ends its wait through.
+
+    If the wait held the lock, the send would block until the 20 s poll gave up empty.
+    """
+    with EmbeddedAws.start(sqs_store=sqs_store) as aws:
+        sqs = admin_client(aws, "sqs")
+        queue_url = sqs.create_queue(QueueName="long-poll")["QueueUrl"]
+        received = []
+        poller = threading.Thread(
+            target=lambda: received.extend(
+                admin_client(aws, "sqs").receive_message(QueueUrl=queue_url, WaitTimeSeconds=20).get("Messages", [])
+            )
         )
-    )
-    poller.start()
-    # With the lock held during the wait this send would block until the poll returned empty.
-    while not _someone_is_waiting_on(queue_url):
-        threading.Event().wait(0.01)
-    sqs.send_message(QueueUrl=queue_url, MessageBody="wake up")
-    poller.join(timeout=30)
-    assert [message["Body"] for message in received] == ["wake up"]
-
-
-def _someone_is_waiting_on(queue_url: str) -> bool:
-    from moto.sqs.models import sqs_backends
-
-    with moto_adapter.backend_lock:
-        queue = sqs_backends["123456789012"]["us-east-1"].queues[queue_url.rsplit("/", 1)[-1]]
-        condition = queue._messages_lock
-        return bool(getattr(condition, "_waiters", None))
+        poller.start()
+        threading.Event().wait(0.5)  # ordering only: let the poll start waiting before the send
+        sqs.send_message(QueueUrl=queue_url, MessageBody="wake up")
+        poller.join(timeout=60)
+        assert [message["Body"] for message in received] == ["wake up"]

@@ -24,15 +24,27 @@ class EmbeddedAws:
     account_id = DEFAULT_ACCOUNT_ID
     backend_lock = backend_lock
 
-    def __init__(self, server: Any, thread: threading.Thread, region: str):
+    def __init__(self, server: Any, thread: threading.Thread, region: str, sqs_store: bool):
         self._server = server
         self._thread = thread
         self._region = region
+        self._sqs_store = sqs_store
         self._stopped = False
 
     @classmethod
-    def start(cls, port: int = 0, region: str = "us-east-1", hooks: SandboxHooks | None = None) -> EmbeddedAws:
-        """Reset moto, patch it, and serve on ``127.0.0.1:port`` (0 picks a free port)."""
+    def start(
+        cls,
+        port: int = 0,
+        region: str = "us-east-1",
+        hooks: SandboxHooks | None = None,
+        *,
+        sqs_store: bool = True,
+    ) -> EmbeddedAws:
+        """Reset moto, patch it, and serve on ``127.0.0.1:port`` (0 picks a free port).
+
+        ``sqs_store`` puts queues on the constant-cost store (``moto_adapter.sqs_store``)
+        instead of moto's list, whose every call scans the whole queue.
+        """
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -44,6 +56,11 @@ class EmbeddedAws:
             def log_request(self, *args: Any, **kwargs: Any) -> None:
                 pass  # one line per request on stderr would drown the CLI's output
 
+        if sqs_store:
+            from .moto_adapter.sqs_store import install_sqs_store
+
+            # First: the store checks moto's signatures, which must not see our patches yet.
+            install_sqs_store()
         install(hooks or SandboxHooks())
         reset_state()
         app = LockedWsgiApp(DomainDispatcherApplication(create_backend_app), backend_lock)
@@ -51,7 +68,7 @@ class EmbeddedAws:
             server = make_server(LOOPBACK, port, app, threaded=True, request_handler=QuietRequestHandler)
         except (OSError, SystemExit) as error:
             # werkzeug prints "Address already in use" and calls sys.exit(1) instead of raising.
-            uninstall()
+            _uninstall_all(sqs_store)
             reason = getattr(error, "strerror", None) or "the address is in use or not available"
             raise SandboxError(
                 f"cannot listen on {LOOPBACK}:{port}: {reason}",
@@ -61,7 +78,7 @@ class EmbeddedAws:
         server.daemon_threads = True
         thread = threading.Thread(target=server.serve_forever, name="embedded-aws", daemon=True)
         thread.start()
-        return cls(server, thread, region)
+        return cls(server, thread, region, sqs_store)
 
     @property
     def port(self) -> int:
@@ -91,10 +108,20 @@ class EmbeddedAws:
         self._server.server_close()
         self._thread.join(timeout=10)
         reset_state()
-        uninstall()
+        _uninstall_all(self._sqs_store)
 
     def __enter__(self) -> EmbeddedAws:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _uninstall_all(sqs_store: bool) -> None:
+    # Queues created on the store cannot be served by moto's own methods: the state is
+    # reset before this, so none survive.
+    if sqs_store:
+        from .moto_adapter.sqs_store import uninstall_sqs_store
+
+        uninstall_sqs_store()
+    uninstall()

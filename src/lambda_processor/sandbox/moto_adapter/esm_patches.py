@@ -39,6 +39,7 @@ class AlwaysEmptyMappings:
 
 def install(patches: PatchSet) -> None:
     """Apply the descriptor to moto's ``Queue`` (and so to any subclass of it)."""
-    from moto.sqs.models import Queue
+    from .patching import resolve
 
-    patches.replace(Queue, "lambda_event_source_mappings", AlwaysEmptyMappings())
+    # moto's own Queue, also when the SQS store has pointed the module name at its subclass.
+    patches.replace(resolve("moto.sqs.models:Queue"), "lambda_event_source_mappings", AlwaysEmptyMappings())

@@ -9,6 +9,7 @@ the same way.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from .locking import backend_lock
@@ -19,12 +20,15 @@ CHECKS = (SignatureCheck("moto.sqs.models:Queue.wait_for_messages", "self, timeo
 
 def install(patches: PatchSet) -> None:
     """Make moto's SQS long-poll wait release the backend lock."""
-    from moto.sqs.models import Queue
+    from .patching import resolve
 
-    original_wait = Queue.wait_for_messages
+    queue_class = resolve("moto.sqs.models:Queue")  # moto's own, even under the SQS store
+    original_wait = queue_class.wait_for_messages
 
+    # wraps(): signature checks of others (the SQS store's) still see moto's signature.
+    @functools.wraps(original_wait)
     def wait_for_messages(self: Any, timeout: int) -> None:
         with backend_lock.suspended():
             original_wait(self, timeout)
 
-    patches.replace(Queue, "wait_for_messages", wait_for_messages)
+    patches.replace(queue_class, "wait_for_messages", wait_for_messages)

@@ -33,12 +33,26 @@ class AttributeUseCheck:
 
 
 def resolve(target: str) -> Any:
-    """Import ``"package.module:Class.attribute"`` and return the object it names."""
+    """Import ``"package.module:Class.attribute"`` and return the object it names.
+
+    A class is moto's own even when the module attribute now points at a subclass
+    (the SQS store replaces ``moto.sqs.models.Queue``): checks and patches target the
+    class moto defines, which subclasses inherit from.
+    """
     module_name, _, qualname = target.partition(":")
     obj: Any = importlib.import_module(module_name)
     for part in qualname.split("."):
         obj = getattr(obj, part)
+        if isinstance(obj, type):
+            obj = _defined_in(obj, module_name, part)
     return obj
+
+
+def _defined_in(cls: type, module_name: str, name: str) -> type:
+    for candidate in cls.__mro__:
+        if candidate.__module__ == module_name and candidate.__name__ == name:
+            return candidate
+    return cls
 
 
 def unwrap(obj: Any) -> Any:
