@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from lambda_processor.terraform.runner import (
@@ -56,6 +57,17 @@ def test_own_override_file_and_other_folders_are_not_scanned(tmp_path):
     (tmp_path / "modules").mkdir()
     write(tmp_path / "modules", "m.tf", 'provider "aws" {\n  alias = "in-module"\n}\n')
     assert find_aws_provider_aliases(tmp_path) == ()
+
+
+def test_aliases_and_backend_in_json_configuration(tmp_path):
+    write(tmp_path, "providers.tf.json", json.dumps({
+        "provider": {"aws": [{"region": "eu-west-1"}, {"alias": "json-west", "region": "us-west-2"}],
+                     "google": {"alias": "not-aws"}},
+        "terraform": {"backend": {"s3": {"bucket": "b", "key": "k"}}},
+    }))
+    write(tmp_path, "more.tf.json", json.dumps({"provider": [{"aws": {"alias": "json-listed"}}]}))
+    assert find_aws_provider_aliases(tmp_path) == ("json-listed", "json-west")
+    assert declares_backend(tmp_path)
 
 
 def test_sample_fixture_has_one_alias_and_a_backend():

@@ -116,6 +116,17 @@ def test_committed_sample_state_matches_a_fresh_apply(sample_apply):
     assert ignore_uuid(fresh.event_source_mappings) == ignore_uuid(committed.event_source_mappings)
 
 
+def test_relative_module_sources_resolve_in_place(moto_endpoint, tmp_path):
+    require_terraform()
+    copy_fixture("relative", tmp_path)
+    root = tmp_path / "relative" / "root"
+    before = tree_snapshot(tmp_path / "relative")
+    applied = SandboxApply(root, moto_endpoint).apply()
+    assert applied.outputs == {"log_group_name": "/lambda-processor-tests/relative"}
+    assert log_group_names(moto_endpoint, "/lambda-processor-tests/relative") == ["/lambda-processor-tests/relative"]
+    assert tree_snapshot(tmp_path / "relative") == before
+
+
 # ------------------------------------------------------------------ failures and cleanup
 
 

@@ -124,23 +124,54 @@ def _top_level(body: str) -> str:
 
 
 def _configuration_files(config_dir: Path) -> list[Path]:
+    """The root module's HCL files (``*.tf``), without our own override."""
     return sorted(p for p in config_dir.glob("*.tf") if p.name != OVERRIDE_FILE_NAME)
 
 
+def _json_configuration(config_dir: Path) -> list[dict]:
+    """The root module's ``*.tf.json`` files, parsed (unparseable ones are terraform's to report)."""
+    documents = []
+    for path in sorted(config_dir.glob("*.tf.json")):
+        try:
+            document = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        if isinstance(document, dict):
+            documents.append(document)
+    return documents
+
+
+def _json_blocks(value: Any) -> list[dict]:
+    # In JSON syntax a block may be one object or a list of objects.
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, dict)]
+
+
 def find_aws_provider_aliases(config_dir: Path) -> tuple[str, ...]:
-    """Aliases of every ``provider "aws"`` block in the root module's ``*.tf`` files, sorted."""
+    """Aliases of every ``provider "aws"`` block in the root module (``*.tf``, ``*.tf.json``), sorted."""
     aliases: set[str] = set()
     for path in _configuration_files(config_dir):
         text = _strip_comments(path.read_text())
         for head in _AWS_PROVIDER_HEAD.finditer(text):
             body = _top_level(_block_body(text, head.end() - 1))
             aliases.update(_ALIAS.findall(body))
+    for document in _json_configuration(config_dir):
+        for providers in _json_blocks(document.get("provider")):
+            for block in _json_blocks(providers.get("aws")):
+                if isinstance(block.get("alias"), str):
+                    aliases.add(block["alias"])
     return tuple(sorted(aliases))
 
 
 def declares_backend(config_dir: Path) -> bool:
     """True when the root module declares a ``backend`` or ``cloud`` block."""
-    return any(_BACKEND.search(_strip_comments(p.read_text())) for p in _configuration_files(config_dir))
+    if any(_BACKEND.search(_strip_comments(p.read_text())) for p in _configuration_files(config_dir)):
+        return True
+    return any(
+        "backend" in block or "cloud" in block
+        for document in _json_configuration(config_dir)
+        for block in _json_blocks(document.get("terraform"))
+    )
 
 
 def _hcl_string(value: str) -> str:
@@ -334,7 +365,7 @@ class SandboxApply:
         if not self.config_dir.is_dir():
             raise TerraformError("configuration folder does not exist", where=str(self.config_dir),
                                  hint="pass the folder that holds your *.tf files")
-        if not _configuration_files(self.config_dir):
+        if not _configuration_files(self.config_dir) and not list(self.config_dir.glob("*.tf.json")):
             raise TerraformError("no *.tf files in the configuration folder", where=str(self.config_dir),
                                  hint="pass the folder that holds your *.tf files")
         toolchain.terraform_binary()  # a clear error before anything is written
