@@ -39,7 +39,8 @@ provider "google" {
   alias = "not-aws"
 }
 provider "aws" {
-  region = "x" # alias = "trailing-comment"
+  region = "x}" # alias = "trailing-comment"
+  profile = "{"
   assume_role {
     alias = "nested-is-not-the-provider-alias"
   }

@@ -113,13 +113,23 @@ def _top_level(body: str) -> str:
     """``body`` with nested blocks removed, so an ``alias`` inside e.g. assume_role is ignored."""
     out: list[str] = []
     depth = 0
-    for char in body:
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char == '"':
+            string = _STRING.match(body, index)
+            end = string.end() if string else index + 1
+            if depth == 0:
+                out.append(body[index:end])
+            index = end
+            continue
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
         elif depth == 0:
             out.append(char)
+        index += 1
     return "".join(out)
 
 
