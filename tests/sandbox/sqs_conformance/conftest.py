@@ -1,9 +1,11 @@
 """The SQS conformance harness: one suite, run over HTTP against moto's queue and the store.
 
-Every test gets the ``sqs`` fixture twice: once with moto 5.2.5's own ``Queue`` ("moto") and
-once with the SQS store installed ("store"). Both run behind the same in-process
-``ThreadedMotoServer`` and are driven by boto3, so a test passing for both means the two give the
-same results through the API every SDK, the CLI and Terraform use.
+Every test gets the ``sqs`` fixture three times: with moto 5.2.5's own ``Queue`` ("moto") and
+with the SQS store installed ("store"), both behind the same plain in-process
+``ThreadedMotoServer``; and with the store behind the sandbox's own server ("sandbox":
+``EmbeddedAws``, every request under the backend lock, all adapter patches on). All are driven
+by boto3, so a test passing for every one means they give the same results through the API every
+SDK, the CLI and Terraform use.
 
 Time: moto and the store read ``moto.sqs.models.unix_time``/``unix_time_millis``. The harness
 replaces both with a clock that follows real time plus an offset the test can advance, so
@@ -24,6 +26,7 @@ from botocore.config import Config
 from moto.server import ThreadedMotoServer
 from moto.sqs import models as sqs_models
 
+from lambda_processor.sandbox import EmbeddedAws
 from lambda_processor.sandbox.moto_adapter.sqs_store import IndexedQueue, install_sqs_store, uninstall_sqs_store
 
 REGION = "us-east-1"
@@ -67,7 +70,7 @@ class SqsHarness:
         url = self.client.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
         # The parametrization is only worth something if each run really uses its queue class.
         queue = sqs_models.sqs_backends["123456789012"][REGION].queues[name]
-        assert isinstance(queue, IndexedQueue) == (self.implementation == "store"), type(queue)
+        assert isinstance(queue, IndexedQueue) == (self.implementation != "moto"), type(queue)
         return url
 
     def arn(self, url: str) -> str:
@@ -122,13 +125,18 @@ def shifted_clock(monkeypatch: pytest.MonkeyPatch) -> ShiftedClock:
     return clock
 
 
-@pytest.fixture(params=["moto", "store"])
+@pytest.fixture(params=["moto", "store", "sandbox"])
 def sqs(request: pytest.FixtureRequest, moto_endpoint: str, shifted_clock: ShiftedClock) -> Iterator[SqsHarness]:
-    if request.param == "store":
-        install_sqs_store()
+    sandbox = None
+    endpoint = moto_endpoint
+    if request.param in ("store", "sandbox"):
+        install_sqs_store()  # before the sandbox's own patches, as the sandbox itself does
+    if request.param == "sandbox":
+        sandbox = EmbeddedAws.start()
+        endpoint = sandbox.endpoint_url
     client = boto3.client(
         "sqs",
-        endpoint_url=moto_endpoint,
+        endpoint_url=endpoint,
         region_name=REGION,
         aws_access_key_id="test",
         aws_secret_access_key="test",
@@ -137,5 +145,7 @@ def sqs(request: pytest.FixtureRequest, moto_endpoint: str, shifted_clock: Shift
     try:
         yield SqsHarness(request.param, client, shifted_clock)
     finally:
+        if sandbox is not None:
+            sandbox.stop()
         uninstall_sqs_store()
         sqs_models.sqs_backends.reset()
