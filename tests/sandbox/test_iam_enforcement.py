@@ -153,6 +153,25 @@ def test_sqs_send_is_checked_on_the_queue(aws, role_arn, client):
     assert denied(lambda: sqs.send_message(QueueUrl=other_url, MessageBody="no"))["Code"] == "AccessDenied"
 
 
+def test_s3_objects_are_checked_on_the_bucket(aws, role_arn, client):
+    client("s3").create_bucket(Bucket="granted-bucket")
+    client("s3").create_bucket(Bucket="other-bucket")
+    credentials = role_credentials(
+        client, role_arn, allow({"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": "arn:aws:s3:::granted-bucket/*"})
+    )
+    s3 = client("s3", credentials)
+    s3.put_object(Bucket="granted-bucket", Key="k", Body=b"data")
+    assert s3.get_object(Bucket="granted-bucket", Key="k")["Body"].read() == b"data"
+    assert denied(lambda: s3.put_object(Bucket="other-bucket", Key="k", Body=b"x"))["Code"] == "AccessDenied"
+
+
+def test_cloudwatch_actions_use_the_iam_prefix(aws, role_arn, client):
+    credentials = role_credentials(client, role_arn, allow({"Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*"}))
+    cloudwatch = client("cloudwatch", credentials)
+    cloudwatch.put_metric_data(Namespace="App", MetricData=[{"MetricName": "Orders", "Value": 1.0}])
+    assert denied(lambda: cloudwatch.list_metrics())["Code"] == "AccessDeniedException"
+
+
 def test_the_admin_key_keeps_full_rights_while_enforcing(aws, client):
     enable_iam_enforcement()
     assert iam_enforcement_enabled()

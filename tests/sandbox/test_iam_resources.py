@@ -66,3 +66,4 @@ def test_unknown_services_are_left_to_moto():
 def test_iam_action_names():
     assert iam_action_name("lambda:Invoke") == "lambda:InvokeFunction"
     assert iam_action_name("dynamodb:PutItem") == "dynamodb:PutItem"
+    assert iam_action_name("monitoring:PutMetricData") == "cloudwatch:PutMetricData"

@@ -59,6 +59,12 @@ def test_a_port_in_use_is_a_clear_error():
     assert not moto_adapter.installed()
 
 
+def test_only_one_embedded_aws_per_process(aws):
+    with pytest.raises(SandboxError, match="already running at " + aws.endpoint_url):
+        EmbeddedAws.start()
+    assert moto_adapter.installed()  # the running one is untouched
+
+
 def test_boto3_works_against_the_endpoint(client):
     sqs = client("sqs")
     queue_url = sqs.create_queue(QueueName="orders")["QueueUrl"]

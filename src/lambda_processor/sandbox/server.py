@@ -17,6 +17,9 @@ from .moto_adapter.locking import LockedWsgiApp
 DEFAULT_ACCOUNT_ID = "123456789012"
 LOOPBACK = "127.0.0.1"
 
+# moto's backends are module globals: one embedded AWS per process at a time.
+_running: list[EmbeddedAws] = []
+
 
 class EmbeddedAws:
     """A running embedded AWS. Use ``EmbeddedAws.start()``; stop with ``stop()`` or ``with``."""
@@ -45,6 +48,12 @@ class EmbeddedAws:
         ``sqs_store`` puts queues on the constant-cost store (``moto_adapter.sqs_store``)
         instead of moto's list, whose every call scans the whole queue.
         """
+        if _running:
+            raise SandboxError(
+                f"an embedded AWS is already running at {_running[0].endpoint_url}",
+                where="embedded AWS",
+                hint="moto's state is process-global: stop() the running one first",
+            )
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -76,9 +85,14 @@ class EmbeddedAws:
                 hint="choose another --port, or 0 for a free one",
             ) from error
         server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, name="embedded-aws", daemon=True)
+        # A short poll interval makes stop() quick; an idle wake-up costs microseconds.
+        thread = threading.Thread(
+            target=lambda: server.serve_forever(poll_interval=0.05), name="embedded-aws", daemon=True
+        )
         thread.start()
-        return cls(server, thread, region, sqs_store)
+        aws = cls(server, thread, region, sqs_store)
+        _running.append(aws)
+        return aws
 
     @property
     def port(self) -> int:
@@ -104,6 +118,8 @@ class EmbeddedAws:
         if self._stopped:
             return
         self._stopped = True
+        if self in _running:
+            _running.remove(self)
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)

@@ -130,7 +130,7 @@ def _authorize_sts_request(response: Any, iam_request_cls: type, moto_resource: 
     )
     if response.raw_body:
         request.check_signature()
-    service, operation = request._action.split(":", 1)
+    service = _signing_service(response.headers)
     resources = None
     if moto_resource == "*":
         resources = resource_arns(
@@ -161,6 +161,13 @@ def _with_iam_action_names(iam_request_cls: type) -> type:
             self._action = iam_action_name(self._action)
 
     return IamNamedRequest
+
+
+def _signing_service(headers: Any) -> str:
+    """The service in the credential scope (``.../us-east-1/dynamodb/aws4_request``)."""
+    scope = (headers.get("Authorization") or "").partition("Credential=")[2].partition(",")[0]
+    parts = scope.split("/")
+    return parts[3] if len(parts) > 3 else ""
 
 
 def _access_key_id(headers: Any) -> str:

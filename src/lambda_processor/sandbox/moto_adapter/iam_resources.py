@@ -12,16 +12,19 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
-# moto checks the API operation name; IAM's action names differ for these.
+# moto checks "<signing name>:<API operation>"; IAM's names differ for these.
 IAM_ACTION_NAMES = {
     "lambda:Invoke": "lambda:InvokeFunction",
     "lambda:InvokeWithResponseStream": "lambda:InvokeFunction",
 }
+IAM_SERVICE_PREFIXES = {"monitoring": "cloudwatch", "email": "ses"}
 
 
 def iam_action_name(action: str) -> str:
-    """``service:Operation`` as IAM names it."""
-    return IAM_ACTION_NAMES.get(action, action)
+    """``service:Operation`` as IAM names it (``monitoring:PutMetricData`` -> ``cloudwatch:PutMetricData``)."""
+    action = IAM_ACTION_NAMES.get(action, action)
+    service, _, operation = action.partition(":")
+    return f"{IAM_SERVICE_PREFIXES.get(service, service)}:{operation}"
 
 
 def resource_arns(
