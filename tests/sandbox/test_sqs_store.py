@@ -151,6 +151,18 @@ def test_expired_messages_leave_the_queue_counts(backend: sqs_models.SQSBackend,
     assert bodies(backend.receive_message("retention", 10, 0, 30)) == ["new"]
 
 
+def test_sqs_26_fifo_messages_back_from_flight_together_keep_the_group_order(
+    backend: sqs_models.SQSBackend, clock: FakeClock
+) -> None:
+    # moto 5.2.5 serves a2 first here: un-pending a1 leaves a2 pending, so a1's group looks busy.
+    backend.create_queue("order.fifo", FifoQueue="true", ContentBasedDeduplication="true", VisibilityTimeout="30")
+    for body in ("a1", "a2", "a3"):
+        backend.send_message("order.fifo", body, group_id="A")
+    assert bodies(backend.receive_message("order.fifo", 2, 0, 30)) == ["a1", "a2"]
+    clock.advance(31)
+    assert bodies(backend.receive_message("order.fifo", 1, 0, 30)) == ["a1"]
+
+
 def test_fifo_deduplication_outlives_deletion_of_the_first_message(backend: sqs_models.SQSBackend) -> None:
     backend.create_queue("dedup.fifo", FifoQueue="true")
     backend.send_message("dedup.fifo", "first", group_id="g", deduplication_id="d")
