@@ -127,10 +127,6 @@ class ReadyLine:
             heapq.heappop(self._returned)
         return head
 
-    def __len__(self) -> int:
-        """Items held, including stale ones (for compaction and emptiness checks)."""
-        return len(self._fresh) + len(self._returned)
-
     def entries(self) -> Iterator[Entry]:
         """READY entries in arrival order (O(n log n); for inspection, not for the hot path)."""
         live = [e for e in self._fresh if e.state == READY]
@@ -261,11 +257,6 @@ class QueueIndex:
             else:
                 self._line.push_new(entry)
         return entry
-
-    @property
-    def last_seq(self) -> int:
-        """The ``seq`` of the newest arrival (FIFO sequence numbers derive from it)."""
-        return self._seq
 
     # ------------------------------------------------------------------ time
 
