@@ -33,13 +33,17 @@ Threading: moto itself is not thread-safe, and the sandbox serves each request u
 fast path below needs no ``backend_lock``. Long polls wait on a condition without holding the
 queue lock, and release ``backend_lock`` while they wait when the calling thread holds it.
 
-Differences from moto, each one closer to SQS: when several messages of a FIFO group come back
-from flight together they are served in group order (moto serves a later one first); expired
-messages (retention) leave the queue and its counts; FIFO deduplication lasts 5 minutes from the first send even if that message was
-deleted, and honours ``DeduplicationScope=messageGroup``; every FIFO message gets an increasing
-``SequenceNumber``; changing the visibility of a message that is not in flight fails with
-``MessageNotInflight``; deleting with a receipt handle of a message that is already gone succeeds
-without the store remembering every deleted handle.
+Differences from moto, each one closer to SQS:
+
+- messages of a FIFO group that come back from flight together are served in group order (moto
+  serves a later one first);
+- expired messages (retention) leave the queue and its counts;
+- FIFO deduplication lasts 5 minutes from the first send even if that message was deleted, and
+  honours ``DeduplicationScope=messageGroup``;
+- every FIFO message gets an increasing ``SequenceNumber``;
+- changing the visibility of a message that is not in flight fails with ``MessageNotInflight``;
+- deleting with a receipt handle of a message that is already gone succeeds without the store
+  remembering every deleted handle (handles carry a MAC of their queue).
 
 In-process fast path for the data plane (no HTTP, no per-call attribute filtering):
 :func:`receive_batch`, :func:`delete_batch`, :func:`change_visibility`, :func:`find_store_queue`.
