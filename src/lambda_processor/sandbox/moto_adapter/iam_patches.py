@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
 from typing import Any
 from urllib.parse import urlparse
 
@@ -50,7 +49,6 @@ CHECKS = (
 
 STS_KEY_PREFIX = "ASIA"
 
-_state = threading.local()
 _enforcing = False
 
 
