@@ -27,12 +27,17 @@ from .control_api import ControlApi
 from .dataplane.invoker import FunctionNotRunnable, Invoker, UnknownFunction
 from .dataplane.log_writer import LogWriter
 from .dataplane.metrics import LambdaMetrics
+from .dataplane.async_queue import AsyncInvocationQueue
 from .dataplane.sqs_poller import MappingSettings, SqsPoller
 from .errors import LambdaProcessorError
+from .patterns import pattern_matches
+from .sandbox.moto_adapter.hooks import SandboxHooks
 
 log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_SECONDS = 1.0
+ALARM_INTERVAL_SECONDS = 10.0
+NODE_RUNTIME_MODULES = Path(__file__).resolve().parents[2] / "runtime" / "nodejs" / "node_modules"
 
 
 @dataclass
@@ -66,21 +71,36 @@ class LocalSandbox:
         self.notes: list[str] = []
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._services: list = []  # objects with start()/stop(): push delivery, scheduler, alarms
+        self._services: list = []  # objects with start()/stop(): async queue, schedules, alarms
+        self._deleted_seen: dict[str, int] = {}
+        self.ports = None
+        self.async_queue = None
+        self.push = None
+        self.schedules = None
+        self.alarm_runner = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> "LocalSandbox":
         from .execution import Throttled
         from .sandbox import EmbeddedAws
+        from .sandbox.runtime_ports import SandboxPorts
 
         progress = self.options.progress
-        progress("starting the embedded AWS")
+        progress("starting the embedded AWS on 127.0.0.1")
         self.aws = EmbeddedAws.start(port=self.options.port, region=self.options.region)
-        self.logs = LogWriter(self.aws.put_log_events)
-        self.metrics = LambdaMetrics(self.aws.put_metric_data, clock=self.clock.now)
+        self.ports = SandboxPorts(account_id=self.aws.account_id, region=self.options.region,
+                                  cache_dir=self.options.config_dir / STATE_DIR / "cache")
+        self.logs = LogWriter(self.ports.put_log_events)
+        self.metrics = LambdaMetrics(self.ports.put_metric_data, clock=self.clock.now)
         self.invoker = Invoker(self.metrics, clock=self.clock.now, throttled_type=Throttled)
-        self.aws.wrap_wsgi(lambda app: ControlApi(app, status=self.status, outputs=self.outputs, shutdown=self.request_stop))
+        self.async_queue = AsyncInvocationQueue(
+            self._async_invoke, clock=self.clock, target_for=self._async_target, send=self.ports.send_to_target,
+        )
+        self.ports.invoke_lambda = lambda name, payload: self.async_submit(name, payload)
+        self.aws.set_hooks(SandboxHooks(invoke=self.api_invoke, event_pattern_matches=pattern_matches))
+        self.aws._server.app = ControlApi(self.aws._server.app, status=self.status, outputs=self.outputs,
+                                          shutdown=self.request_stop)
         try:
             self._apply()
             self._build_functions()
@@ -108,33 +128,32 @@ class LocalSandbox:
             variables=self.options.variables,
             progress=self.options.progress,
         ).apply()
-        self.deployment = Deployment.from_state(self.applied.state)
+        self.deployment = Deployment.from_state(self.applied.state, config_dir=self.options.config_dir)
 
     def _build_functions(self) -> None:
         from .code_store import materialize_code
         from .execution import ConcurrencyLimiter, FunctionRuntime, FunctionSpec
 
         limiter = ConcurrencyLimiter()
-        cache = self.options.config_dir / STATE_DIR / "code"
+        cache = self.options.config_dir / STATE_DIR / "cache" / "code"
+        node_modules = NODE_RUNTIME_MODULES if NODE_RUNTIME_MODULES.is_dir() else None
         for fn in self.deployment.functions:
             code = materialize_code(
                 fn,
                 config_dir=self.options.config_dir,
                 cache_dir=cache,
-                s3_reader=self.aws.read_s3_object,
+                s3_reader=self.ports.read_s3_object,
                 image_code_dirs=self.options.image_code_dirs,
-                layer_resolver=self.aws.layer_code_dir,
+                layer_resolver=self.ports.layer_code_dir,
             )
             if not code.runnable:
-                self.not_runnable[fn.name] = code.reason
-                self.invoker.register_not_runnable(fn.name, code.reason)
-                self.options.progress(f"function {fn.name}: not runnable locally: {code.reason}")
+                self._not_runnable(fn.name, code.reason)
                 continue
             if fn.vpc is not None and fn.vpc.subnet_ids:
                 self.notes.append(f"{fn.name}: vpc_config accepted; networking is not emulated locally")
             credentials = None
             if self.options.enforce_iam and fn.role_arn:
-                credentials = self.aws.mint_role_credentials(fn.role_arn, session_name=fn.name)
+                credentials = self.ports.mint_role_credentials(fn.role_arn, session_name=fn.name)
             spec = FunctionSpec(
                 name=fn.name,
                 arn=fn.arn,
@@ -153,27 +172,34 @@ class LocalSandbox:
                 credentials=credentials,
             )
             try:
-                runtime = FunctionRuntime(
-                    spec,
-                    max_concurrency=fn.reserved_concurrent_executions,
-                    log_sink=self.logs,
-                    account_limiter=limiter,
-                )
+                runtime = FunctionRuntime(spec, max_concurrency=fn.reserved_concurrent_executions,
+                                          log_sink=self.logs, account_limiter=limiter, extra_node_path=node_modules)
             except LambdaProcessorError as error:
-                self.not_runnable[fn.name] = str(error)
-                self.invoker.register_not_runnable(fn.name, str(error))
+                self._not_runnable(fn.name, str(error))
                 continue
             self.invoker.register(fn.name, runtime)
         if self.options.enforce_iam:
-            self.aws.enable_iam_enforcement()
+            self.ports.enable_iam_enforcement()
+
+    def _not_runnable(self, name: str, reason: str) -> None:
+        self.not_runnable[name] = reason
+        self.invoker.register_not_runnable(name, reason)
+        self.options.progress(f"function {name} is not runnable locally: {reason}")
 
     def _start_sources(self) -> None:
-        for mapping in self.deployment.event_source_mappings:
-            queue = self.deployment.queue_by_arn(mapping.event_source_arn)
-            if queue is None:
-                self.notes.append(f"mapping {mapping.uuid}: source {mapping.event_source_arn} is not an SQS queue here")
+        from .dataplane.alarm_runner import AlarmRunner
+        from .dataplane.push_delivery import Permission, PushDelivery, ScheduledRule, ScheduleRunner
+
+        deployment = self.deployment
+        for mapping in deployment.event_source_mappings:
+            if mapping.source_service != "sqs":
+                self.notes.append(f"mapping {mapping.uuid}: {mapping.source_service} sources are not polled locally")
                 continue
-            fn = self.deployment.function_by_arn(mapping.function_arn) or self.deployment.function_by_name(mapping.function_name)
+            queue = deployment.queue_by_arn(mapping.event_source_arn)
+            fn = deployment.function_by_arn(mapping.function_arn)
+            if fn.name in self.not_runnable:
+                self.notes.append(f"mapping {mapping.uuid}: not polling, {fn.name} is not runnable")
+                continue
             settings = MappingSettings(
                 uuid=mapping.uuid,
                 function_name=fn.name,
@@ -190,21 +216,79 @@ class LocalSandbox:
             )
             poller = SqsPoller(
                 settings,
-                port=self.aws.queue_port(),
+                port=self.ports.queue_port(),
                 invoke=lambda payload, name=fn.name: self.invoker.invoke(name, payload),
                 clock=self.clock,
                 local_concurrency_cap=self.options.local_concurrency_cap,
             )
-            if fn.name in self.not_runnable:
-                self.notes.append(f"mapping {mapping.uuid}: not polling, {fn.name} is not runnable")
-                continue
             self.pollers.append(poller)
+
+        self.push = PushDelivery(
+            submit=self.async_submit,
+            function_name_for_arn=self._function_name_for_arn,
+            permissions=[Permission(self._function_name_for_arn(p.function_name) or p.function_name, p.principal, p.source_arn)
+                         for p in deployment.permissions],
+            send_to_dlq=self.ports.send_to_target,
+            clock=self.clock,
+            region=self.options.region,
+            account_id=self.aws.account_id,
+        )
+        self.aws.set_hooks(SandboxHooks(
+            invoke=self.api_invoke,
+            sns_publish=self.push.on_sns_publish,
+            eventbridge_target=self.push.on_eventbridge_target,
+            event_pattern_matches=pattern_matches,
+        ))
+        now = self.clock.now()
+        scheduled = []
+        for rule in deployment.event_rules:
+            if rule.schedule_expression and (rule.state or "ENABLED") == "ENABLED":
+                targets = [{"Arn": t.arn, "Id": t.target_id, "Input": t.input, "InputPath": t.input_path,
+                            "DeadLetterConfig": {"Arn": t.dead_letter_arn} if t.dead_letter_arn else None}
+                           for t in deployment.targets_for_rule(rule.name, rule.event_bus_name)]
+                scheduled.append(ScheduledRule(rule.arn, rule.schedule_expression, tuple(targets), created_at=now))
+        self.schedules = ScheduleRunner(scheduled, self.push.fire_schedule, clock=self.clock)
+        self.alarm_runner = AlarmRunner(self.ports, self.clock, account_id=self.aws.account_id,
+                                        region=self.options.region, interval_seconds=ALARM_INTERVAL_SECONDS)
+        self._services = [self.async_queue, self.schedules, self.alarm_runner]
+        for poller in self.pollers:
             poller.start()
         for service in self._services:
             service.start()
         flusher = threading.Thread(target=self._flush_loop, name="telemetry-flush", daemon=True)
         self._threads.append(flusher)
         flusher.start()
+
+    def _function_name_for_arn(self, arn: str) -> str | None:
+        try:
+            return self.deployment.function_by_name(arn).name
+        except LambdaProcessorError:
+            return None
+
+    def _async_target(self, function_name: str):
+        from .async_semantics import AsyncConfig
+        from .dataplane.async_queue import AsyncTarget
+
+        fn = self.deployment.function_by_name(function_name)
+        config = self.deployment.invoke_config_for_function(fn.name)
+        async_config = AsyncConfig()
+        if config is not None:
+            async_config = AsyncConfig(
+                maximum_retry_attempts=2 if config.maximum_retry_attempts is None else config.maximum_retry_attempts,
+                maximum_event_age_seconds=config.maximum_event_age_in_seconds or 21_600,
+            )
+        return AsyncTarget(
+            function_name=fn.name,
+            function_arn=fn.arn,
+            config=async_config,
+            reserved_concurrency=fn.reserved_concurrent_executions,
+            dead_letter_arn=fn.dead_letter_target_arn,
+            on_success_arn=config.on_success_destination if config else None,
+            on_failure_arn=config.on_failure_destination if config else None,
+        )
+
+    def _async_invoke(self, function_name: str, payload: bytes, request_id: str):
+        return self.invoker.invoke(function_name, payload, request_id=request_id)
 
     def _flush_loop(self) -> None:
         while not self._stop.wait(FLUSH_INTERVAL_SECONDS):
@@ -213,11 +297,37 @@ class LocalSandbox:
     def flush(self) -> None:
         """Write pending logs and metrics to the sandbox now."""
         try:
+            self._publish_queue_metrics()
             self.metrics.flush()
             if self.logs is not None:
                 self.logs.flush()
         except Exception:  # telemetry must never stop the data plane
             log.exception("flushing logs/metrics failed")
+
+    def _publish_queue_metrics(self) -> None:
+        """MET-10: the source queues' depth gauges, once per flush."""
+        if self.deployment is None or self.ports is None:
+            return
+        from datetime import datetime, timezone
+
+        stamp = datetime.fromtimestamp(self.clock.now(), tz=timezone.utc)
+        data = []
+        for poller in self.pollers:
+            name = poller.settings.queue_arn.rsplit(":", 1)[-1]
+            counts = self.ports.queue_counts(poller.settings.queue_arn)
+            for metric, key in (("ApproximateNumberOfMessagesVisible", "visible"),
+                                ("ApproximateNumberOfMessagesNotVisible", "in_flight"),
+                                ("ApproximateNumberOfMessagesDelayed", "delayed")):
+                data.append({"MetricName": metric, "Dimensions": [{"Name": "QueueName", "Value": name}],
+                             "Timestamp": stamp, "Unit": "Count", "Value": float(counts.get(key, 0))})
+            deleted = poller.stats.deleted
+            delta = deleted - self._deleted_seen.get(poller.settings.uuid, 0)
+            self._deleted_seen[poller.settings.uuid] = deleted
+            if delta:
+                data.append({"MetricName": "NumberOfMessagesDeleted", "Dimensions": [{"Name": "QueueName", "Value": name}],
+                             "Timestamp": stamp, "Unit": "Count", "Value": float(delta)})
+        if data:
+            self.ports.put_metric_data("AWS/SQS", data)
 
     def request_stop(self) -> None:
         self._stop.set()
@@ -268,12 +378,12 @@ class LocalSandbox:
         for fn in self.deployment.functions if self.deployment else []:
             t = totals.get(fn.name)
             mappings = [p for p in self.pollers if p.settings.function_name == fn.name]
-            queue_depths = {p.settings.queue_arn: self.aws.queue_counts(p.settings.queue_arn) for p in mappings}
+            queue_depths = {p.settings.queue_arn: self.ports.queue_counts(p.settings.queue_arn) for p in mappings}
             dlqs = {}
             for arn in queue_depths:
                 queue = self.deployment.queue_by_arn(arn)
-                if queue is not None and queue.redrive is not None:
-                    dlqs[queue.redrive.dlq_arn] = self.aws.queue_counts(queue.redrive.dlq_arn)
+                if queue.redrive is not None:
+                    dlqs[queue.redrive.dlq_arn] = self.ports.queue_counts(queue.redrive.dlq_arn)
             functions.append({
                 "name": fn.name,
                 "runtime": fn.runtime or fn.package_type,
@@ -329,5 +439,5 @@ class LocalSandbox:
         return (200, result.payload, result.function_error, base64.b64encode(tail).decode())
 
     def async_submit(self, function_name: str, payload: bytes) -> str:
-        """Queue an asynchronous invocation (replaced by the async queue service)."""
-        raise LambdaProcessorError("asynchronous invocation is not available", where=function_name)
+        """Queue an asynchronous invocation (SNS, EventBridge, schedules, ``Invoke`` Event)."""
+        return self.async_queue.submit(function_name, payload)
