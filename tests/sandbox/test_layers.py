@@ -8,7 +8,13 @@ import zipfile
 import pytest
 from botocore.exceptions import ClientError
 
-from lambda_processor.sandbox import KNOWN_PUBLIC_LAYERS, SandboxError, backend_lock, seed_public_layer
+from lambda_processor.sandbox import (
+    KNOWN_PUBLIC_LAYERS,
+    SandboxError,
+    backend_lock,
+    public_layer_package,
+    seed_public_layer,
+)
 
 POWERTOOLS_21 = "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:21"
 POWERTOOLS_1 = "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:1"
@@ -75,3 +81,6 @@ def test_seed_public_layer_rejects_a_non_layer_arn(aws):
 
 def test_known_public_layers_map_to_local_packages():
     assert KNOWN_PUBLIC_LAYERS["AWSLambdaPowertoolsPythonV2"] == "aws_lambda_powertools"
+    assert public_layer_package(POWERTOOLS_21) == "aws_lambda_powertools"
+    assert public_layer_package("arn:aws:lambda:us-east-1:123456789012:layer:AWSLambdaPowertoolsPythonV2:1") is None
+    assert public_layer_package("arn:aws:lambda:us-east-1:017000801446:layer:SomethingElse:1") is None

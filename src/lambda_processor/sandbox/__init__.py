@@ -22,6 +22,7 @@ from .moto_adapter import (
     SandboxError,
     SandboxHooks,
     backend_lock,
+    public_layer_package,
     render_target_input,
     seed_public_layer,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "SandboxError",
     "SandboxHooks",
     "backend_lock",
+    "public_layer_package",
     "render_target_input",
     "seed_public_layer",
 ]

@@ -31,7 +31,7 @@ from .iam_patches import (
     mint_role_credentials,
 )
 from .hooks import InvokeOutcome, InvokeRejected, SandboxHooks, current_hooks, set_hooks
-from .layers import KNOWN_PUBLIC_LAYERS, seed_public_layer
+from .layers import KNOWN_PUBLIC_LAYERS, public_layer_package, seed_public_layer
 from .locking import BackendLock, backend_lock
 from .patching import PatchSet, check_problem
 
@@ -66,6 +66,7 @@ __all__ = [
     "install",
     "installed",
     "render_target_input",
+    "public_layer_package",
     "reset_state",
     "seed_public_layer",
     "self_test",

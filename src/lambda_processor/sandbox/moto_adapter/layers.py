@@ -63,6 +63,18 @@ def parse_layer_version_arn(arn: str) -> tuple[str, str, str, int]:
     return match["region"], match["account"], match["name"], int(match["version"])
 
 
+def public_layer_package(layer_version_arn: str) -> str | None:
+    """The locally installed package that stands in for a well-known public layer, else None.
+
+    ``arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:21`` ->
+    ``"aws_lambda_powertools"``; a private layer (any other account) -> None.
+    """
+    match = _LAYER_VERSION_ARN.match(layer_version_arn)
+    if not match or match["account"] not in KNOWN_PUBLISHER_ACCOUNTS:
+        return None
+    return KNOWN_PUBLIC_LAYERS.get(match["name"])
+
+
 def seed_public_layer(arn: str) -> Any:
     """Publish the layer in its publisher account/region up to the ARN's version.
 
