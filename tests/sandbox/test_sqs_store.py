@@ -139,6 +139,22 @@ def test_store_queue_redrives_into_a_dlq_created_before_install(clock: FakeClock
         sqs_models.sqs_backends.reset()
 
 
+def test_moto_views_of_a_store_queue_show_its_messages_by_state(backend: sqs_models.SQSBackend) -> None:
+    queue = backend.create_queue("views.fifo", FifoQueue="true", ContentBasedDeduplication="true")
+    for body, group in [("a1", "A"), ("a2", "A"), ("b1", "B")]:
+        backend.send_message("views.fifo", body, group_id=group)
+    backend.receive_message("views.fifo", 1, 0, 30)
+    assert bodies(queue._messages) == ["a1", "a2", "b1"]
+    assert bodies(queue.messages) == ["a2", "b1"]
+    assert bodies(list(queue.pending_messages)) == ["a1"]
+    assert queue.pending_message_groups == {"A"}
+    queue.wait_for_messages(0)  # ready messages exist: returns at once
+    with pytest.raises(SqsStoreError):
+        queue._messages = [queue.messages[0]]
+    queue._messages = []  # moto's own purge_queue does this
+    assert (queue.approximate_number_of_messages, queue.approximate_number_of_messages_not_visible) == (0, 0)
+
+
 # ----------------------------------------------------------------------------- AWS behaviours moto lacks
 
 

@@ -275,6 +275,11 @@ class IndexedQueue(_ORIGINAL_QUEUE):  # type: ignore[misc, valid-type]
             return {entry.payload for entry in self._index.in_flight_entries()}
 
     @property
+    def pending_message_groups(self) -> set[str]:  # type: ignore[override]
+        """FIFO groups with a message in flight (O(n); inspection only)."""
+        return {message.group_id for message in self.pending_messages if message.group_id is not None}
+
+    @property
     def approximate_number_of_messages(self) -> int:  # type: ignore[override]
         """ApproximateNumberOfMessages, from a live counter."""
         with self._lock:
