@@ -67,3 +67,19 @@ def test_install_refuses_to_patch_a_changed_moto(monkeypatch):
 def test_self_test_still_checks_moto_originals_while_patched(aws):
     assert moto_adapter.installed()
     self_test()
+
+
+def test_a_changed_moto_stops_the_sandbox_from_starting_and_leaves_nothing_patched(monkeypatch):
+    from moto.awslambda.models import LambdaFunction
+
+    from lambda_processor.sandbox import EmbeddedAws
+    from lambda_processor.sandbox.moto_adapter.sqs_store import is_sqs_store_installed
+
+    def invoke(self, payload):  # a moto that changed the choke point
+        return b""
+
+    monkeypatch.setattr(LambdaFunction, "invoke", invoke)
+    with pytest.raises(MotoVersionError, match="LambdaFunction.invoke has parameters"):
+        EmbeddedAws.start()
+    assert not moto_adapter.installed()
+    assert not is_sqs_store_installed()  # the store installed first is rolled back

@@ -70,7 +70,11 @@ class EmbeddedAws:
 
             # First: the store checks moto's signatures, which must not see our patches yet.
             install_sqs_store()
-        install(hooks or SandboxHooks())
+        try:
+            install(hooks or SandboxHooks())
+        except Exception:
+            _uninstall_all(sqs_store)
+            raise
         reset_state()
         app = LockedWsgiApp(DomainDispatcherApplication(create_backend_app), backend_lock)
         try:
