@@ -372,6 +372,15 @@ def test_long_poll_returns_as_soon_as_a_message_arrives(sqs: SqsHarness) -> None
     assert time.monotonic() - started < 15
 
 
+def test_long_poll_returns_a_message_whose_visibility_timeout_ends_during_the_wait(sqs: SqsHarness) -> None:
+    url = sqs.create_queue("long-poll-redelivery", VisibilityTimeout=1)
+    sqs.send(url, "m")
+    assert sqs.bodies(url) == ["m"]
+    [again] = sqs.receive(url, WaitTimeSeconds=10)
+    assert again["Body"] == "m"
+    assert again["Attributes"]["ApproximateReceiveCount"] == "2"
+
+
 def test_long_poll_on_an_empty_queue_returns_nothing_when_the_wait_ends(sqs: SqsHarness) -> None:
     url = sqs.create_queue("long-poll-empty")
     assert sqs.bodies(url, WaitTimeSeconds=1) == []
