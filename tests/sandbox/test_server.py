@@ -86,6 +86,24 @@ def test_boto3_works_against_the_endpoint(client):
     assert sns.publish(TopicArn=topic_arn, Message="m")["MessageId"]
 
 
+def test_wsgi_middleware_can_answer_its_own_paths(aws, client):
+    import urllib.request
+
+    def control(app):
+        def middleware(environ, start_response):
+            if environ["PATH_INFO"] == "/_control/ping":
+                start_response("200 OK", [("Content-Type", "text/plain")])
+                return [b"pong"]
+            return app(environ, start_response)
+
+        return middleware
+
+    aws.wrap_wsgi_app(control)
+    with urllib.request.urlopen(f"{aws.endpoint_url}/_control/ping") as response:
+        assert response.read() == b"pong"
+    assert client("sqs").list_queues().get("QueueUrls", []) == []  # moto still answers
+
+
 def test_no_state_survives_into_the_next_start():
     with EmbeddedAws.start() as first:
         admin_client(first, "sqs").create_queue(QueueName="leftover")

@@ -8,6 +8,7 @@ patches and serves every request under :data:`backend_lock` (see
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from .moto_adapter import SandboxHooks, backend_lock, install, reset_state, set_hooks, uninstall
@@ -116,6 +117,14 @@ class EmbeddedAws:
     def set_hooks(self, hooks: SandboxHooks) -> None:
         """Attach the data plane (invoke, SNS, EventBridge hooks) once it is ready."""
         set_hooks(hooks)
+
+    def wrap_wsgi_app(self, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+        """Put WSGI middleware (e.g. the control API) in front of moto.
+
+        The middleware runs outside ``backend_lock``; only what it passes on to moto is
+        served under the lock, so a handler of its own must take the lock to touch moto.
+        """
+        self._server.app = wrap(self._server.app)
 
     def stop(self) -> None:
         """Stop serving, drop moto's state and undo the patches. Idempotent."""
