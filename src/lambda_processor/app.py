@@ -99,8 +99,8 @@ class LocalSandbox:
         )
         self.ports.invoke_lambda = lambda name, payload: self.async_submit(name, payload)
         self.aws.set_hooks(SandboxHooks(invoke=self.api_invoke, event_pattern_matches=pattern_matches))
-        self.aws._server.app = ControlApi(self.aws._server.app, status=self.status, outputs=self.outputs,
-                                          shutdown=self.request_stop)
+        self.aws.wrap_wsgi_app(lambda app: ControlApi(app, status=self.status, outputs=self.outputs,
+                                                      shutdown=self.request_stop))
         try:
             self._apply()
             self._build_functions()

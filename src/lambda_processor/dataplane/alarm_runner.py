@@ -170,8 +170,11 @@ class AlarmRunner:
         stat = alarm.extended_statistic or alarm.statistic or "Average"
         window = spec.period * (spec.evaluation_periods + 3)
         samples = self.port.samples(alarm.namespace, alarm.metric_name, alarm.dimensions)
-        values, counts = period_values(samples, stat, spec.period, now - window, now)
-        decision = evaluate_alarm(spec, values, now, alarm.state, sample_counts=counts)
+        # CloudWatch evaluates the newest datapoint as soon as data is published, so the
+        # period in progress counts: evaluate as of its end.
+        evaluate_at = (now // spec.period + 1) * spec.period
+        values, counts = period_values(samples, stat, spec.period, evaluate_at - window, evaluate_at)
+        decision = evaluate_alarm(spec, values, evaluate_at, alarm.state, sample_counts=counts)
         if not decision.changed:
             return None
         self.port.set_state(alarm.name, decision.state, decision.reason, decision.reason_data)
