@@ -96,6 +96,9 @@ module "order_processor" {
     alarm_actions      = [aws_sns_topic.alerts.arn]
   }
 
+  # Not in the spec's block (the spec's default, false, applies); the local demo turns it on.
+  create_dashboard = var.create_dashboard
+
   common_tags = {
     Team    = "backend"
     Service = "orders"

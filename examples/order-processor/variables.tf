@@ -26,3 +26,9 @@ variable "max_receive_count" {
   type        = number
   default     = 3
 }
+
+variable "create_dashboard" {
+  description = "Create the module's CloudWatch dashboard (the spec's block leaves it at the module default, false; the local demo sets true)."
+  type        = bool
+  default     = false
+}

@@ -24,6 +24,7 @@ from typing import Callable
 from .client import STATE_DIR, state_file, write_state_file
 from .clock import Clock, SystemClock
 from .control_api import ControlApi
+from .dashboard import fetchers_from_sandbox as dashboard_fetchers
 from .dataplane.invoker import FunctionNotRunnable, Invoker, UnknownFunction
 from .dataplane.log_writer import LogWriter
 from .dataplane.metrics import LambdaMetrics
@@ -73,6 +74,7 @@ class LocalSandbox:
         self._threads: list[threading.Thread] = []
         self._services: list = []  # objects with start()/stop(): async queue, schedules, alarms
         self._deleted_seen: dict[str, int] = {}
+        self._started_at = self.clock.now()
         self.ports = None
         self.async_queue = None
         self.push = None
@@ -87,6 +89,7 @@ class LocalSandbox:
         from .sandbox.runtime_ports import SandboxPorts
 
         progress = self.options.progress
+        self._started_at = self.clock.now()
         progress("starting the embedded AWS on 127.0.0.1")
         self.aws = EmbeddedAws.start(port=self.options.port, region=self.options.region)
         self.ports = SandboxPorts(account_id=self.aws.account_id, region=self.options.region,
@@ -100,7 +103,7 @@ class LocalSandbox:
         self.ports.invoke_lambda = lambda name, payload: self.async_submit(name, payload)
         self.aws.set_hooks(SandboxHooks(invoke=self.api_invoke, event_pattern_matches=pattern_matches))
         self.aws.wrap_wsgi_app(lambda app: ControlApi(app, status=self.status, outputs=self.outputs,
-                                                      shutdown=self.request_stop))
+                                                      shutdown=self.request_stop, metric_series=self.metric_series))
         try:
             self._apply()
             self._build_functions()
@@ -410,6 +413,34 @@ class LocalSandbox:
             ],
             "notes": list(self.notes),
         }
+
+    def metric_series(self, *, namespace: str, metric_name: str, dimensions: dict, stat: str, period: int,
+                      start: float, end: float) -> list[tuple[float, float]]:
+        """The sandbox's metric as one value per epoch-aligned period (what dashboards plot)."""
+        from .metric_series import period_values
+
+        samples = self.ports.metric_samples(namespace, metric_name, dimensions)
+        values, _ = period_values(samples, stat, period, start, end)
+        return sorted((float(t), v) for t, v in values.items())
+
+    def render_dashboard(self, out: Path, name: str | None = None, minutes: int = 30) -> Path | None:
+        """Render a deployed dashboard (the first one by default) to ``out``; None if there is none."""
+        from .client import SandboxClient
+        from .dashboard import render
+
+        self.flush()
+        dashboards = {d.name: d for d in self.deployment.dashboards}
+        if not dashboards:
+            return None
+        chosen = dashboards[name] if name else next(iter(dashboards.values()))
+        client = SandboxClient(self.aws.endpoint_url, self.options.region)
+        _, fetch_logs = dashboard_fetchers(client)
+        end = self.clock.now() + 60
+        start = max(end - minutes * 60, self._started_at - 120)  # no empty hours before the sandbox existed
+        return render(chosen.body, out, title=chosen.name, start=start, end=end,
+                      fetch_logs=fetch_logs,
+                      fetch_metric=lambda ns, m, d, st, p, a, b: self.metric_series(
+                          namespace=ns, metric_name=m, dimensions=d, stat=st, period=p, start=a, end=b))
 
     # -- hooks called by the embedded AWS ---------------------------------------------------------
 

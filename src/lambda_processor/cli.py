@@ -248,7 +248,7 @@ def cmd_alarms(args) -> int:
 def cmd_dashboard(args) -> int:
     import time
 
-    from .dashboard import fetchers_from_clients, render
+    from .dashboard import fetchers_from_clients, fetchers_from_sandbox, render
 
     client = _client(args)
     cloudwatch = client.boto("cloudwatch")
@@ -259,7 +259,11 @@ def cmd_dashboard(args) -> int:
     if name not in names:
         raise LambdaProcessorError("unknown dashboard", where=name, hint=f"deployed: {', '.join(names)}")
     body = cloudwatch.get_dashboard(DashboardName=name)["DashboardBody"]
-    fetch_metric, fetch_logs = fetchers_from_clients(cloudwatch, client.boto("logs"))
+    try:
+        client.status()  # a lambda-processor sandbox: use its aligned series (percentiles too)
+        fetch_metric, fetch_logs = fetchers_from_sandbox(client)
+    except LambdaProcessorError:  # another endpoint: plain CloudWatch API
+        fetch_metric, fetch_logs = fetchers_from_clients(cloudwatch, client.boto("logs"))
     end = time.time() + 60
     out = render(body, args.out, fetch_metric=fetch_metric, fetch_logs=fetch_logs,
                  start=end - args.minutes * 60, end=end, title=name)

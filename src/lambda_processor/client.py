@@ -13,6 +13,7 @@ import os
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,8 +81,11 @@ class SandboxClient:
 
     # -- control API -------------------------------------------------------------------
 
-    def _control(self, method: str, route: str) -> dict:
-        request = urllib.request.Request(f"{self.endpoint}/_lambda_processor/{route}", method=method)
+    def _control(self, method: str, route: str, query: Mapping[str, Any] | None = None) -> dict:
+        url = f"{self.endpoint}/_lambda_processor/{route}"
+        if query:
+            url += "?" + urllib.parse.urlencode(query)
+        request = urllib.request.Request(url, method=method)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return json.loads(response.read())
@@ -102,6 +106,15 @@ class SandboxClient:
 
     def shutdown(self) -> dict:
         return self._control("POST", "shutdown")
+
+    def metric_series(self, namespace: str, metric_name: str, dimensions: dict, stat: str, period: int,
+                      start: float, end: float) -> list[tuple[float, float]]:
+        """One value per aligned period, computed by the sandbox (percentiles included)."""
+        answer = self._control("GET", "metric_series", {
+            "namespace": namespace, "metric": metric_name, "dimensions": json.dumps(dimensions),
+            "stat": stat, "period": period, "start": start, "end": end,
+        })
+        return [(float(t), float(v)) for t, v in answer["points"]]
 
     # -- queues --------------------------------------------------------------------------
 

@@ -26,7 +26,11 @@ from typing import Any, Callable, Sequence
 from .errors import ConfigError
 
 GRID_COLUMNS = 24
-UNIT_INCHES = 0.62  # one grid unit; a 24-wide dashboard is ~15 inches
+COLUMN_INCHES = 0.62  # one grid column; a 24-wide dashboard is ~15 inches
+ROW_INCHES = 0.62  # one grid row
+# Room inside each widget's cell for its title (top), tick labels and axis labels.
+PAD_TOP, PAD_BOTTOM, PAD_LEFT, PAD_RIGHT = 0.62, 0.5, 0.75, 0.2
+TITLE_INCHES = 0.6
 
 MetricFetcher = Callable[[str, str, dict, str, int, float, float], list[tuple[float, float]]]
 LogFetcher = Callable[[str, int], list[tuple[int, str]]]
@@ -88,19 +92,24 @@ def render_png(body: str | dict, out: Path, *, fetch_metric: MetricFetcher, fetc
     matplotlib.use("Agg")
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
-    from matplotlib.gridspec import GridSpec
 
     data = parse_body(body)
     widgets = data["widgets"]
     rows = max([int(w.get("y", 0)) + int(w.get("height", 6)) for w in widgets] or [6])
-    figure = plt.figure(figsize=(GRID_COLUMNS * UNIT_INCHES, rows * UNIT_INCHES + 0.6), dpi=110)
-    grid = GridSpec(rows, GRID_COLUMNS, figure=figure, hspace=6.0, wspace=4.5)
+    fig_w, fig_h = GRID_COLUMNS * COLUMN_INCHES, rows * ROW_INCHES + TITLE_INCHES
+    figure = plt.figure(figsize=(fig_w, fig_h), dpi=110)
     if title:
-        figure.suptitle(title, fontsize=15, fontweight="bold")
+        figure.suptitle(title, fontsize=15, fontweight="bold", y=1 - 0.15 / fig_h)
     for widget in widgets:
         x, y = int(widget.get("x", 0)), int(widget.get("y", 0))
-        width, height = int(widget.get("width", 6)), int(widget.get("height", 6))
-        axes = figure.add_subplot(grid[y : y + height, x : min(GRID_COLUMNS, x + width)])
+        width = min(int(widget.get("width", 6)), GRID_COLUMNS - x)
+        height = int(widget.get("height", 6))
+        # Place the widget in its grid cell, leaving room for its title and labels (inches -> fractions).
+        left = (x * COLUMN_INCHES + PAD_LEFT) / fig_w
+        right = ((x + width) * COLUMN_INCHES - PAD_RIGHT) / fig_w
+        top = 1 - (TITLE_INCHES + y * ROW_INCHES + PAD_TOP) / fig_h
+        bottom = 1 - (TITLE_INCHES + (y + height) * ROW_INCHES - PAD_BOTTOM) / fig_h
+        axes = figure.add_axes((left, bottom, max(0.01, right - left), max(0.01, top - bottom)))
         kind = widget.get("type")
         properties = widget.get("properties", {})
         if kind == "metric":
@@ -112,7 +121,7 @@ def render_png(body: str | dict, out: Path, *, fetch_metric: MetricFetcher, fetc
             text = properties.get("markdown") or f"({kind} widget is not rendered locally)"
             axes.text(0.01, 0.95, text, va="top", ha="left", fontsize=9, wrap=True, transform=axes.transAxes)
     out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out, bbox_inches="tight")
+    figure.savefig(out)
     plt.close(figure)
     return out
 
@@ -154,7 +163,7 @@ def _draw_log(axes, properties: dict, fetch_logs: LogFetcher) -> None:
         entries.extend(fetch_logs(group, limit))
     entries = sorted(entries, reverse=True)[:limit]
     shown = entries[:18]
-    lines = [f"{datetime.fromtimestamp(ts / 1000, tz=timezone.utc):%H:%M:%S}  {message.strip()[:150]}" for ts, message in shown]
+    lines = [f"{datetime.fromtimestamp(ts / 1000, tz=timezone.utc):%H:%M:%S}  {_printable(message)[:150]}" for ts, message in shown]
     if len(entries) > len(shown):
         lines.append(f"... {len(entries) - len(shown)} more of the latest {limit}")
     axes.text(0.0, 1.0, "\n".join(lines) or "no log entries", va="top", ha="left", family="monospace",
@@ -239,3 +248,14 @@ def fetchers_from_clients(cloudwatch, logs) -> tuple[MetricFetcher, LogFetcher]:
         return sorted(events, reverse=True)[:limit]
 
     return fetch_metric, fetch_logs
+
+
+def fetchers_from_sandbox(client) -> tuple[MetricFetcher, LogFetcher]:
+    """Metrics from the sandbox's own aligned series (percentiles included), logs over the API."""
+    _, fetch_logs = fetchers_from_clients(client.boto("cloudwatch"), client.boto("logs"))
+    return client.metric_series, fetch_logs
+
+
+def _printable(message: str) -> str:
+    """One display line: tabs become spaces, line breaks become ' | '."""
+    return message.strip().replace("\t", "  ").replace("\r", " | ").replace("\n", " | ")

@@ -29,7 +29,11 @@ DEMO_VARIABLES = {
     "function_timeout": "5",
     "queue_visibility_timeout_seconds": "10",
     "max_receive_count": "3",
+    "create_dashboard": "true",
 }
+# A record without a messageId makes the handler raise: one function error per invoke.
+BROKEN_EVENT = b'{"Records": [{"body": "{}"}]}'
+
 DEADLINE_SECONDS = 240
 
 
@@ -140,10 +144,11 @@ def run_demo(*, orders: int, poison: int, transient: int, dashboard_out: Path | 
         summary.add_row("wall time", f"{time.monotonic() - started:.0f} s (apply {applied_at - started:.0f} s)")
         console.print(summary)
         problems = result["problems"]
+        problems += _show_alarm(sandbox, client, outputs, console)
         for problem in problems:
             console.print(f"[red]✗ {problem}[/red]")
-        if dashboard_out is not None and hasattr(sandbox, "render_dashboard"):
-            path = sandbox.render_dashboard(dashboard_out)
+        if dashboard_out is not None:
+            path = sandbox.render_dashboard(dashboard_out.resolve())
             if path is not None:
                 console.print(f"Dashboard picture: {path}")
         if problems:
@@ -154,6 +159,38 @@ def run_demo(*, orders: int, poison: int, transient: int, dashboard_out: Path | 
     finally:
         with console.status("stopping the sandbox…"):
             sandbox.stop()
+
+
+def _show_alarm(sandbox, client, outputs: dict, console: Console) -> list[str]:
+    """Make the function fail on purpose until its Errors alarm fires, and show the notification."""
+    sqs, sns = client.boto("sqs"), client.boto("sns")
+    inbox_url = sqs.create_queue(QueueName="demo-alert-inbox")["QueueUrl"]
+    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=outputs["alerts_topic_arn"], Protocol="sqs", Endpoint=inbox_arn,
+                  Attributes={"RawMessageDelivery": "true"})
+    alarm = (outputs.get("cloudwatch_alarms") or {}).get("errors", {}).get("name")
+    if not alarm:
+        return ["the example has no Errors alarm to show"]
+    console.rule("[bold]Alarm: 6 invocations with a broken event (the handler raises)")
+    lam = client.boto("lambda")
+    for _ in range(6):
+        lam.invoke(FunctionName=outputs["function_name"], Payload=BROKEN_EVENT)
+    sandbox.flush()
+    sandbox.alarm_runner.evaluate_all()
+    state = client.boto("cloudwatch").describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]
+    console.print(f"{alarm}: [bold red]{state['StateValue']}[/bold red] — {state['StateReason']}")
+    messages = sqs.receive_message(QueueUrl=inbox_url, MaxNumberOfMessages=10, WaitTimeSeconds=5).get("Messages", [])
+    notices = [json.loads(m["Body"]) for m in messages]
+    fired = [n for n in notices if n.get("AlarmName") == alarm and n.get("NewStateValue") == "ALARM"]
+    if fired:
+        console.print(f"Notification on {outputs['alerts_topic_arn'].rsplit(':', 1)[-1]}: "
+                      f"{fired[0]['OldStateValue']} -> {fired[0]['NewStateValue']} ({fired[0]['Trigger']['MetricName']})")
+    problems = []
+    if state["StateValue"] != "ALARM":
+        problems.append(f"alarm {alarm} is {state['StateValue']}, expected ALARM")
+    if not fired:
+        problems.append(f"no ALARM notification for {alarm} arrived on the alerts topic")
+    return problems
 
 
 def _count_items(dynamodb, table: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 
 import pytest
 from example_support import EXAMPLES_DIR, load_module, sqs_record
@@ -14,8 +15,19 @@ LAYER_PYTHON = EXAMPLE / "layers" / "shared-libs" / "python"  # /opt/python in L
 
 @pytest.fixture
 def app(monkeypatch):
+    """The handler without the Powertools layer: the shared layer's own JSON logger."""
     monkeypatch.setenv("LOG_LEVEL", "INFO")
+    monkeypatch.setitem(sys.modules, "aws_lambda_powertools", None)  # import fails, as without the layer
     return load_module(EXAMPLE / "src" / "app.py", extra_sys_path=[LAYER_PYTHON])
+
+
+def test_with_the_powertools_layer_the_handler_logs_through_powertools(monkeypatch, capfd):
+    pytest.importorskip("aws_lambda_powertools")
+    monkeypatch.setenv("LOG_LEVEL", "INFO")
+    app = load_module(EXAMPLE / "src" / "app.py", extra_sys_path=[LAYER_PYTHON])
+    record = sqs_record(envelope("CRITICAL", "e-9"))
+    assert app.handler({"Records": [record]}, None) == {"batchItemFailures": []}
+    assert type(app.LOGGER).__name__ == "_PowertoolsAdapter"
 
 
 def envelope(event_type: str, event_id: str = "e-1", **extra) -> str:
