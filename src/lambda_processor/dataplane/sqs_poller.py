@@ -31,6 +31,11 @@ from .invoker import InvokeOutcome
 log = logging.getLogger(__name__)
 
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024  # SQS-22 (c): the 6 MB synchronous invoke limit
+# The invoke payload is ``{"Records": [r1, r2, ...]}`` exactly as json.dumps writes it; each
+# record is encoded once, when it is sized, and the payload is joined from those pieces.
+_PAYLOAD_PREFIX = '{"Records": ['
+_PAYLOAD_SUFFIX = "]}"
+_RECORD_SEPARATOR = ", "
 IDLE_WAIT_SECONDS = 1.0  # long-poll wait when the queue is empty; keeps shutdown responsive
 INITIAL_CONCURRENCY = 5  # SQS-30: a mapping starts with 5 concurrent batches
 SCALE_UP_PER_MINUTE = 300  # SQS-30: and adds up to 300 per minute while messages remain
@@ -130,18 +135,20 @@ class SqsPoller:
 
     def poll_once(self, *, idle_wait: float = IDLE_WAIT_SECONDS) -> BatchReport:
         """Gather, invoke and settle one batch (or report that the queue was empty)."""
-        batch, filtered = self._gather(idle_wait)
+        batch, encoded, filtered = self._gather(idle_wait)
         if not batch:
             report = BatchReport((), (), (), tuple(m.message_id for m in filtered), "empty")
         else:
-            report = self._process(batch, filtered)
+            report = self._process(batch, encoded, filtered)
         if self._on_batch is not None:
             self._on_batch(report)
         return report
 
-    def _gather(self, idle_wait: float) -> tuple[list[sem.ReceivedMessage], list[sem.ReceivedMessage]]:
+    def _gather(self, idle_wait: float) -> tuple[list[sem.ReceivedMessage], list[str], list[sem.ReceivedMessage]]:
+        """The batch, each batch message's record as JSON, and the messages filtered out."""
         s = self.settings
         batch: list[sem.ReceivedMessage] = []
+        encoded: list[str] = []
         filtered_out: list[sem.ReceivedMessage] = []
         size = 0
         deadline = self._clock.now() + s.window_seconds
@@ -158,12 +165,15 @@ class SqsPoller:
                 self._port.delete(s.queue_arn, [m.receipt_handle for m in dropped])
                 filtered_out.extend(dropped)
             for message in kept:
-                record_size = sem.payload_size([sem.build_sqs_record(message, s.queue_arn, s.region)])
+                record = json.dumps(sem.build_sqs_record(message, s.queue_arn, s.region))
+                # Same measure as sem.payload_size([record]); json.dumps output is ASCII.
+                record_size = len(_PAYLOAD_PREFIX) + len(record) + len(_PAYLOAD_SUFFIX)
                 if batch and size + record_size > SYNC_PAYLOAD_LIMIT:
                     # SQS-22 (c)/SQS-23: the batch is full by size; hand the message back.
                     self._port.change_visibility(s.queue_arn, message.receipt_handle, 0)
                     continue
                 batch.append(message)
+                encoded.append(record)
                 size += record_size
             with self._lock:
                 self.stats.received += len(received)
@@ -172,13 +182,13 @@ class SqsPoller:
                 break
             if not received and remaining <= 0:
                 break
-        return batch, filtered_out
+        return batch, encoded, filtered_out
 
-    def _process(self, batch: list[sem.ReceivedMessage], filtered: list[sem.ReceivedMessage]) -> BatchReport:
+    def _process(self, batch: list[sem.ReceivedMessage], encoded: list[str],
+                 filtered: list[sem.ReceivedMessage]) -> BatchReport:
         s = self.settings
         ids = tuple(m.message_id for m in batch)
-        records = [sem.build_sqs_record(m, s.queue_arn, s.region) for m in batch]
-        payload = json.dumps({"Records": records}).encode()
+        payload = (_PAYLOAD_PREFIX + _RECORD_SEPARATOR.join(encoded) + _PAYLOAD_SUFFIX).encode()
         with self._lock:
             self.stats.in_flight_batches += 1
             self.stats.batches += 1
