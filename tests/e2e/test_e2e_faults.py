@@ -1,0 +1,138 @@
+"""Faults end to end (fixtures/faults): a handler that raises, one that runs past its timeout and
+one that kills its own process, each behind its own queue (maxReceiveCount 2) and DLQ.
+
+Rules: an exception, a timeout or a crash fails the whole batch (SQS-40); the batch's messages
+become visible again after the queue's visibility timeout with a higher receive count, and the
+queue's redrive moves a message to the DLQ once its receive count exceeds maxReceiveCount
+(SQS-15). A timed-out or crashed environment is discarded, so the next invocation is a cold start.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from e2e_support import (
+    FIXTURES_RELATIVE,
+    InvocationRecorder,
+    boto_client,
+    drain,
+    log_messages,
+    queue_depth,
+    running_sandbox,
+    wait_until,
+)
+
+pytestmark = pytest.mark.e2e
+
+KINDS = ("raises", "times-out", "crashes")
+EXPECTED_ERROR_TYPES = {
+    "raises": "DeliberateFailure",
+    "times-out": "Sandbox.Timedout",
+    "crashes": "Runtime.ExitError",
+}
+MAX_RECEIVE_COUNT = 2
+
+
+@pytest.fixture(scope="module")
+def faults(e2e_workspace):
+    """fixtures/faults applied to one sandbox for this module, with an invocation recorder."""
+    with running_sandbox(e2e_workspace / FIXTURES_RELATIVE / "faults") as sandbox:
+        yield sandbox, InvocationRecorder.attach(sandbox)
+
+
+def _invoke(lambda_client, function_name: str, mode: str) -> dict:
+    response = lambda_client.invoke(FunctionName=function_name, Payload=json.dumps({"mode": mode}).encode(),
+                                    LogType="Tail")
+    return {
+        "error": response.get("FunctionError"),
+        "payload": json.loads(response["Payload"].read()),
+        "tail": base64.b64decode(response.get("LogResult", "")).decode(),
+    }
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_direct_invoke_failure_has_aws_error_type_and_next_environment_is_fresh_when_killed(faults, kind):
+    sandbox, _ = faults
+    function_name = sandbox.outputs()["function_names"][kind]
+    lambda_client = boto_client(sandbox, "lambda")
+
+    first = _invoke(lambda_client, function_name, "never")
+    warm = _invoke(lambda_client, function_name, "never")
+    failed = _invoke(lambda_client, function_name, "always")
+    after = _invoke(lambda_client, function_name, "never")
+
+    assert first["error"] is None and warm["error"] is None, (first, warm)
+    assert warm["payload"]["pid"] == first["payload"]["pid"], "a warm invocation reuses its environment"
+    assert "Init Duration" not in warm["tail"], warm["tail"]
+    assert failed["error"] == "Unhandled"
+    assert failed["payload"]["errorType"] == EXPECTED_ERROR_TYPES[kind], failed["payload"]
+    assert after["error"] is None, after
+    if kind == "raises":
+        # The runtime catches a handler's exception; the environment lives on (warm).
+        assert after["payload"]["pid"] == first["payload"]["pid"]
+        assert "Init Duration" not in after["tail"], after["tail"]
+    else:
+        # A timed-out or crashed environment is gone: the next invocation starts a new one (cold).
+        assert after["payload"]["pid"] != first["payload"]["pid"]
+        assert "Init Duration" in after["tail"], after["tail"]
+
+
+def test_sqs_40_failed_batches_are_retried_then_processed_or_redriven_never_lost(faults):
+    sandbox, recorder = faults
+    outputs = sandbox.outputs()
+    sqs = boto_client(sandbox, "sqs")
+    sent: dict[str, dict[str, str]] = {}  # kind -> mode -> message id
+    for kind in KINDS:
+        url = outputs["queue_urls"][kind]
+        sent[kind] = {mode: sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"mode": mode}))["MessageId"]
+                      for mode in ("once", "always")}
+
+    dead: dict[str, list[dict]] = {kind: [] for kind in KINDS}
+
+    def settled() -> bool:
+        for kind in KINDS:
+            dead[kind].extend(drain(sqs, outputs["dlq_urls"][kind]))
+        return all(queue_depth(sqs, outputs["queue_urls"][k]) == 0 and dead[k] for k in KINDS)
+
+    wait_until(settled, lambda: f"DLQs {({k: len(v) for k, v in dead.items()})}, source depths "
+                                f"{({k: queue_depth(sqs, outputs['queue_urls'][k]) for k in KINDS})}")
+    for kind in KINDS:
+        dead[kind].extend(drain(sqs, outputs["dlq_urls"][kind]))
+
+    for kind in KINDS:
+        function_name = outputs["function_names"][kind]
+        deliveries = recorder.deliveries(function_name)
+        once, always = sent[kind]["once"], sent[kind]["always"]
+
+        # "once" failed on receive 1 and succeeded on receive 2: processed, not in the DLQ.
+        assert [count for count, _ in deliveries[once]] == [1, 2], (kind, deliveries[once])
+        first, retry = (call for _, call in deliveries[once])
+        assert first.failed and first.error["errorType"] == EXPECTED_ERROR_TYPES[kind], (kind, first.error)
+        assert not retry.failed, (kind, retry.result)
+
+        # "always" failed on receives 1 and 2, then the redrive moved it to the DLQ (no 3rd invocation).
+        assert [count for count, _ in deliveries[always]] == [1, 2], (kind, deliveries[always])
+        assert all(call.error.get("errorType") == EXPECTED_ERROR_TYPES[kind] for _, call in deliveries[always])
+        assert [m["MessageId"] for m in dead[kind]] == [always], (kind, dead[kind])
+        assert json.loads(dead[kind][0]["Body"]) == {"mode": "always"}
+
+        if kind != "raises":
+            # Every receive-2 attempt came after the environments of the receive-1 attempts died.
+            assert all(call.result.cold_start for count, call in deliveries[once] + deliveries[always] if count == 2), kind
+
+
+def test_fault_logs_have_a_report_line_per_invocation_and_the_handler_saw_true_receive_counts(faults):
+    sandbox, recorder = faults
+    sandbox.flush()
+    logs = boto_client(sandbox, "logs")
+    for kind in KINDS:
+        function_name = sandbox.outputs()["function_names"][kind]
+        messages = log_messages(logs, function_name)
+        reports = [m for m in messages if m.startswith("REPORT RequestId:")]
+        # The recorder saw every invocation, direct and SQS: each one has exactly one REPORT.
+        assert len(reports) == len(recorder.for_function(function_name)), (kind, reports)
+        seen_counts = sorted(json.loads(m)["receiveCount"] for m in messages
+                             if m.startswith("{") and json.loads(m).get("messageId"))
+        assert seen_counts == [1, 1, 2, 2], (kind, seen_counts)
