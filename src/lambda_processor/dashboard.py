@@ -144,7 +144,9 @@ def _draw_metric(axes, properties: dict, fetch_metric: MetricFetcher, start: flo
         axes.plot(times, [v for _, v in points], marker="o", markersize=3, linewidth=1.5, label=line.label)
         plotted = True
     axes.set_xlim(datetime.fromtimestamp(start, tz=timezone.utc), datetime.fromtimestamp(end, tz=timezone.utc))
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
     axes.tick_params(labelsize=7)
     axes.grid(alpha=0.3)
     axes.set_ylim(bottom=0)
