@@ -68,8 +68,7 @@ def deliver_to_lambda(
     """Apply the filter policy and message structure, then call the hook."""
     from moto.core.utils import iso_8601_datetime_with_milliseconds
 
-    matcher = subscription._filter_policy_matcher
-    if matcher is not None and not matcher.matches(message_attributes, message):
+    if not _passes_filter_policy(subscription, message, message_attributes or {}):
         return
     if message_structure == "json":
         message = subscription._parse_message_structure(message, "lambda")
@@ -89,3 +88,18 @@ def deliver_to_lambda(
         message_attributes=dict(message_attributes or {}),
         timestamp=iso_8601_datetime_with_milliseconds(),
     )
+
+
+def _passes_filter_policy(subscription: Any, message: str, message_attributes: dict[str, Any]) -> bool:
+    """The subscription's filter policy, evaluated by the runtime's own SNS filter engine.
+
+    moto's matcher misses parts of the grammar; ``sns_filter`` implements AWS's rules for
+    both scopes (MessageAttributes and MessageBody).
+    """
+    from ...sns_filter import compile_filter_policy
+
+    policy = (subscription.attributes or {}).get("FilterPolicy")
+    if not policy:
+        return True
+    scope = (subscription.attributes or {}).get("FilterPolicyScope") or "MessageAttributes"
+    return compile_filter_policy(policy, scope).matches(message, message_attributes)
