@@ -32,6 +32,7 @@ from .dataplane.async_queue import AsyncInvocationQueue
 from .dataplane.sqs_poller import MappingSettings, SqsPoller
 from .errors import LambdaProcessorError
 from .patterns import pattern_matches
+from .sqs_semantics import validate_mapping
 from .sandbox.moto_adapter.hooks import SandboxHooks
 
 log = logging.getLogger(__name__)
@@ -203,6 +204,16 @@ class LocalSandbox:
             if fn.name in self.not_runnable:
                 self.notes.append(f"mapping {mapping.uuid}: not polling, {fn.name} is not runnable")
                 continue
+            for problem in validate_mapping(
+                mapping.batch_size, mapping.maximum_batching_window_in_seconds, queue.fifo,
+                mapping.maximum_concurrency, fn.timeout, queue.visibility_timeout,
+                max_receive_count=queue.redrive.max_receive_count if queue.redrive else None,
+                reserved_concurrency=fn.reserved_concurrent_executions,
+                filter_count=len(mapping.filter_patterns),
+                function_response_types=mapping.function_response_types,
+                queue_arn=queue.arn, function_arn=fn.arn,
+            ):
+                self.notes.append(f"mapping {queue.name} -> {fn.name}: {problem}")
             settings = MappingSettings(
                 uuid=mapping.uuid,
                 function_name=fn.name,
