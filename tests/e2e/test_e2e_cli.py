@@ -1,0 +1,179 @@
+"""The CLI as a user runs it, in subprocesses, against fixtures/echo (one function, one queue):
+``up DIR --port N``, then ``status``, ``send`` (by output name, queue name and ARN), ``invoke``,
+``logs`` and ``down``. ``up`` must exit 0, remove its state file and leave no worker behind.
+
+The tests share one ``up`` process and run in file order; the last one stops it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import psutil
+import pytest
+from e2e_support import FIXTURES_RELATIVE, free_port, require_terraform, wait_until
+
+from lambda_processor.client import SandboxClient, state_file
+
+pytestmark = pytest.mark.e2e
+
+READY_LINE = "Embedded AWS ready"
+UP_START_TIMEOUT_S = 240
+FUNCTION_NAME = "cli-dev-echo"
+
+
+def cli_command() -> list[str]:
+    """The installed ``lambda-processor`` script beside this interpreter, else ``python -m``."""
+    script = Path(sys.executable).parent / "lambda-processor"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "lambda_processor"]
+
+
+def cli_environment() -> dict[str, str]:
+    """No AWS_* from the caller (the sandbox is named explicitly), and a wide plain terminal."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(COLUMNS="200", NO_COLOR="1", TERM="dumb")
+    return env
+
+
+class UpProcess:
+    """A running ``lambda-processor up``: its output lines, endpoint and directory."""
+
+    def __init__(self, config_dir: Path, port: int, log_dir: Path):
+        self.config_dir = config_dir
+        self.port = port
+        self.lines: list[str] = []
+        self.stderr_path = log_dir / "up.stderr"
+        self._stderr = self.stderr_path.open("w")
+        self.process = subprocess.Popen(
+            [*cli_command(), "up", str(config_dir), "--port", str(port)],
+            stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=cli_environment(),
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def describe(self) -> str:
+        return f"up exited {self.process.poll()}\nstdout:\n{self.output}\nstderr:\n{self.stderr_path.read_text()[-3000:]}"
+
+    def wait_ready(self) -> None:
+        wait_until(lambda: any(READY_LINE in line for line in self.lines) or self.process.poll() is not None,
+                   self.describe, timeout=UP_START_TIMEOUT_S)
+        assert self.process.poll() is None, self.describe()
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            for child in psutil.Process(self.process.pid).children(recursive=True):
+                child.kill()
+            self.process.kill()
+            self.process.wait(10)
+        self._stderr.close()
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """One CLI command to completion."""
+    return subprocess.run([*cli_command(), *args], capture_output=True, text=True, env=cli_environment(),
+                          input=stdin, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def up(e2e_workspace, tmp_path_factory):
+    """``lambda-processor up fixtures/echo --port N`` running for this module."""
+    require_terraform()
+    config_dir = e2e_workspace / FIXTURES_RELATIVE / "echo"
+    process = UpProcess(config_dir, free_port(), tmp_path_factory.mktemp("cli-up"))
+    try:
+        process.wait_ready()
+        yield process
+    finally:
+        process.kill()
+
+
+def test_up_prints_the_endpoint_and_outputs_and_keeps_a_state_file(up):
+    assert f"{READY_LINE} at {up.endpoint}" in up.output
+    assert "inbox_url" in up.output and FUNCTION_NAME in up.output
+    state = json.loads(state_file(up.config_dir).read_text())
+    assert state["endpoint"] == up.endpoint
+    assert state["pid"] == up.process.pid
+
+
+def test_status_by_endpoint_and_by_state_file_lists_the_function(up):
+    by_endpoint = run_cli("status", "--endpoint", up.endpoint)
+    by_state_file = run_cli("status", "--dir", str(up.config_dir))
+    for result in (by_endpoint, by_state_file):
+        assert result.returncode == 0, result.stderr
+        assert FUNCTION_NAME in result.stdout
+        assert up.endpoint in result.stdout
+
+
+def test_send_by_output_name_queue_name_and_arn_reaches_the_function(up):
+    arn = SandboxClient(up.endpoint).outputs()["inbox_arn"]
+    sends = [("inbox_url", "by-output", 3), ("echo-inbox", "by-name", 1), (arn, "by-arn", 2)]
+    for queue, body, count in sends:
+        result = run_cli("send", queue, body, "--count", str(count), "--endpoint", up.endpoint)
+        assert result.returncode == 0, result.stderr
+        assert f"sent {count} message(s)" in result.stdout
+    from_stdin = run_cli("send", "echo-inbox", "--endpoint", up.endpoint, stdin="from-stdin")
+    assert from_stdin.returncode == 0, from_stdin.stderr
+
+    expected = {"received by-output": 3, "received by-name": 1, "received by-arn": 2, "received from-stdin": 1}
+    seen: dict[str, int] = {}
+
+    def all_received() -> bool:
+        result = run_cli("logs", FUNCTION_NAME, "--endpoint", up.endpoint)
+        lines = [line.split("  ", 1)[-1] for line in result.stdout.splitlines()]
+        seen.clear()
+        seen.update({text: lines.count(text) for text in expected})
+        return seen == expected
+
+    wait_until(all_received, lambda: f"log lines seen {seen}, expected {expected}", interval=1.0)
+
+
+def test_logs_show_start_end_report_lines(up):
+    result = run_cli("logs", FUNCTION_NAME, "--endpoint", up.endpoint)
+    assert result.returncode == 0, result.stderr
+    for marker in ("START RequestId:", "END RequestId:", "REPORT RequestId:", "Init Duration:"):
+        assert marker in result.stdout, marker
+
+
+def test_invoke_returns_the_handler_payload(up):
+    result = run_cli("invoke", FUNCTION_NAME, '{"hello": "world"}', "--endpoint", up.endpoint)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"echo": {"hello": "world"}, "function": FUNCTION_NAME}
+    assert "REPORT RequestId:" in result.stderr  # the log tail
+
+
+def test_send_to_an_unknown_queue_fails_with_one_line_naming_it(up):
+    result = run_cli("send", "no-such-queue", "hello", "--endpoint", up.endpoint)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "no-such-queue" in lines[0] and "unknown queue" in lines[0]
+
+
+def test_down_stops_up_cleanly_with_no_worker_left(up):
+    workers = [p for p in psutil.Process(up.process.pid).children(recursive=True)
+               if any("python_worker" in part for part in p.cmdline())]
+    assert workers, "the sends and the invoke left warm workers running"
+
+    result = run_cli("down", "--endpoint", up.endpoint)
+    assert result.returncode == 0, result.stderr
+    assert up.process.wait(timeout=60) == 0, up.describe()
+    assert not state_file(up.config_dir).exists()
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == [], [p.pid for p in alive]
