@@ -155,7 +155,8 @@ class SqsPoller:
         while len(batch) < s.batch_size and not self._stop.is_set():
             remaining = deadline - self._clock.now()
             if s.window_seconds:
-                wait = max(0.0, min(remaining, 20.0))
+                # Short polls across the window: a 20 s long poll would hold up stop() as long.
+                wait = max(0.0, min(remaining, idle_wait))
             else:
                 wait = 0.0 if batch else idle_wait
             received = self._port.receive(s.queue_arn, min(10, s.batch_size - len(batch)), wait)
