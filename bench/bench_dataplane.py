@@ -15,15 +15,18 @@ queue over HTTP with boto3, queues DEPTH messages before the clock starts, then 
 
 Queues: ``store`` is the sandbox's default constant-cost SQS store; ``moto`` is moto 5.2.5's
 unmodified queue (``EmbeddedAws.start(sqs_store=False)``), drained through moto's backend
-API (``bench/moto_queue_port.py``) and cut off after ``--cutoff`` seconds.
+API (``bench/moto_queue_port.py``) and cut off after ``--cutoff`` seconds (60). Store cases
+give up after ``--store-cutoff`` seconds (300); the in-process ones run ``--repeat`` times (3)
+and report the median run.
 
 Per case: messages processed, msg/s, wall and CPU ms per message (CPU of the sandbox process
 plus its worker processes), the sandbox's RSS with DEPTH queued and the workers' RSS. Every
 case runs in its own subprocess (moto's state is process-global). Usage::
 
-    .venv/bin/python bench/bench_dataplane.py            # full table, about 6 minutes
+    .venv/bin/python bench/bench_dataplane.py            # full table, about 5 minutes
     .venv/bin/python bench/bench_dataplane.py --quick    # 1,000 and 10,000 only, about 1 minute
     .venv/bin/python bench/bench_dataplane.py --case dataplane/store:10000   # one case, JSON
+    .venv/bin/python bench/bench_dataplane.py --cases dataplane/store:100000 --untracked-messages
 """
 
 from __future__ import annotations
@@ -382,9 +385,18 @@ def _summary(results: list[dict[str, Any]]) -> str:
 REPEATED = ("dataplane/store", "raw-port/store")  # seconds-long cases, noisy on a shared machine
 
 
-def _run_in_subprocess(case: str, cutoff_s: float) -> dict[str, Any]:
+def _untrack_messages() -> None:
+    """Experiment for a proposed adapter fix: moto's ``BaseModel.__new__`` appends every
+    instance to ``instances_tracked`` for its dashboard, so every SQS ``Message`` ever sent,
+    and every snapshot a receive hands out, stays in memory for the life of the sandbox."""
+    from moto.sqs import models as sqs_models
+
+    sqs_models.Message.__new__ = staticmethod(lambda cls, *args, **kwargs: object.__new__(cls))
+
+
+def _run_in_subprocess(case: str, cutoff_s: float, extra: list[str]) -> dict[str, Any]:
     output = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), "--case", case, "--cutoff", str(cutoff_s)],
+        [sys.executable, os.path.abspath(__file__), "--case", case, "--cutoff", str(cutoff_s), *extra],
         check=True, capture_output=True, text=True,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
@@ -396,22 +408,30 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 only (about a minute)")
     parser.add_argument("--case", help="run one case in this process and print its JSON")
     parser.add_argument("--cases", nargs="*", help="cases to run, e.g. dataplane/store:10000 raw-http/store:1000")
-    parser.add_argument("--cutoff", type=float, default=60.0, help="seconds before a case gives up")
+    parser.add_argument("--cutoff", type=float, default=60.0, help="seconds before a moto-queue case gives up")
+    parser.add_argument("--store-cutoff", type=float, default=300.0, help="seconds before a store case gives up")
+    parser.add_argument("--untracked-messages", action="store_true",
+                        help="experiment: stop moto tracking every sqs Message instance (see bench/README.md)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each in-process store case (they take seconds; the median is reported)")
     args = parser.parse_args()
+    if args.untracked_messages:
+        _untrack_messages()
     if args.case:
         print(json.dumps(run_case(args.case, args.cutoff)))
         return
     cases = args.cases or (QUICK_CASES if args.quick else FULL_CASES)
     started = datetime.now(timezone.utc)
     print(f"Run {started:%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())}\n",
+          f"Python {platform.python_version()}, load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())}"
+          + (" (experiment: moto Message instances untracked)" if args.untracked_messages else "") + "\n",
           flush=True)
     results = []
     for case in cases:
         runs = args.repeat if case.startswith(REPEATED) else 1
-        attempts = [_run_in_subprocess(case, args.cutoff) for _ in range(runs)]
+        cutoff = args.cutoff if "/moto:" in case else args.store_cutoff
+        extra = ["--untracked-messages"] if args.untracked_messages else []
+        attempts = [_run_in_subprocess(case, cutoff, extra) for _ in range(runs)]
         attempts.sort(key=lambda attempt: attempt["seconds"])
         result = attempts[len(attempts) // 2]
         result["runs_msg_per_s"] = [attempt["msg_per_s"] for attempt in attempts]
