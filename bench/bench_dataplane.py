@@ -27,6 +27,7 @@ case runs in its own subprocess (moto's state is process-global). Usage::
     .venv/bin/python bench/bench_dataplane.py --quick    # 1,000 and 10,000 only, about 1 minute
     .venv/bin/python bench/bench_dataplane.py --case dataplane/store:10000   # one case, JSON
     .venv/bin/python bench/bench_dataplane.py --cases dataplane/store:100000 --untracked-messages
+    .venv/bin/python bench/bench_dataplane.py --cases raw-port/store:100000 --breakdown
 """
 
 from __future__ import annotations
@@ -410,6 +411,8 @@ def main() -> None:
     parser.add_argument("--cases", nargs="*", help="cases to run, e.g. dataplane/store:10000 raw-http/store:1000")
     parser.add_argument("--cutoff", type=float, default=60.0, help="seconds before a moto-queue case gives up")
     parser.add_argument("--store-cutoff", type=float, default=300.0, help="seconds before a store case gives up")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also measure the sandbox CPU of each part of a batch (bench/dataplane_breakdown.py)")
     parser.add_argument("--untracked-messages", action="store_true",
                         help="experiment: stop moto tracking every sqs Message instance (see bench/README.md)")
     parser.add_argument("--repeat", type=int, default=3,
@@ -438,8 +441,15 @@ def main() -> None:
         results.append(result)
         print(json.dumps(result), file=sys.stderr, flush=True)
     print(_format(results))
-    print()
-    print(_summary(results))
+    summary = _summary(results)
+    if summary:
+        print()
+        print(summary)
+    if args.breakdown:
+        from dataplane_breakdown import format_breakdown, measure
+
+        print()
+        print(format_breakdown(measure(HANDLER_SOURCE)))
     print(f"\n{len(cases)} cases, {(datetime.now(timezone.utc) - started).total_seconds():.0f} s, "
           f"load average now {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
