@@ -29,6 +29,7 @@ COPY_IGNORE = shutil.ignore_patterns(
     ".terraform", ".terraform.lock.hcl", ".lambda-processor", "build", "node_modules", "__pycache__", "*.pyc",
     "*_override.tf", "*.tfstate*", "*.tfplan",
 )
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ADMIN_CREDENTIALS = ("test", "test", None)
 WAIT_SECONDS = 60.0
 
@@ -40,6 +41,14 @@ def copy_workspace(root: Path) -> Path:
     shutil.copytree(REPO_ROOT / "addons", root / "addons", ignore=COPY_IGNORE)
     shutil.copytree(REPO_ROOT / "examples", root / "examples", ignore=COPY_IGNORE)
     return root / "examples"
+
+
+def copy_fixture(examples_copy: Path, name: str) -> Path:
+    """Copy ``fixtures/<name>`` next to the copied examples (its ``../../addons`` and ``../tools`` resolve there)."""
+    target = examples_copy / name
+    if not target.exists():
+        shutil.copytree(FIXTURES / name, target, ignore=COPY_IGNORE)
+    return target
 
 
 def require_terraform() -> None:
