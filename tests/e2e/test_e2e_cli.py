@@ -167,13 +167,13 @@ def test_send_to_an_unknown_queue_fails_with_one_line_naming_it(up):
 
 
 def test_down_stops_up_cleanly_with_no_worker_left(up):
-    workers = [p for p in psutil.Process(up.process.pid).children(recursive=True)
-               if any("python_worker" in part for part in p.cmdline())]
+    descendants = psutil.Process(up.process.pid).children(recursive=True)
+    workers = [p for p in descendants if any("python_worker" in part for part in p.cmdline())]
     assert workers, "the sends and the invoke left warm workers running"
 
     result = run_cli("down", "--endpoint", up.endpoint)
     assert result.returncode == 0, result.stderr
     assert up.process.wait(timeout=60) == 0, up.describe()
     assert not state_file(up.config_dir).exists()
-    gone, alive = psutil.wait_procs(workers, timeout=10)
-    assert alive == [], [p.pid for p in alive]
+    gone, alive = psutil.wait_procs(descendants, timeout=10)  # workers and anything else up started
+    assert alive == [], [(p.pid, p.cmdline()) for p in alive]

@@ -48,7 +48,7 @@ def enhanced_run(e2e_workspace):
         yield {"sandbox": sandbox, "recorder": recorder, "outputs": outputs, "sent": sent, "sqs": sqs}
 
 
-def test_flt_only_matching_events_reach_the_function_each_once(enhanced_run):
+def test_flt_1_only_matching_events_reach_the_function_each_once(enhanced_run):
     recorder, outputs, sent = enhanced_run["recorder"], enhanced_run["outputs"], enhanced_run["sent"]
     deliveries = recorder.deliveries(outputs["function_name"])
     expected = {message_id for body, message_id in sent.items()
@@ -60,7 +60,7 @@ def test_flt_only_matching_events_reach_the_function_each_once(enhanced_run):
     assert not any(call.failed for calls in deliveries.values() for _, call in calls)
 
 
-def test_flt_filtered_out_messages_are_deleted_and_nothing_is_in_the_dlq(enhanced_run):
+def test_flt_2_flt_5_filtered_out_messages_are_deleted_and_nothing_is_in_the_dlq(enhanced_run):
     sandbox, outputs, sqs = enhanced_run["sandbox"], enhanced_run["outputs"], enhanced_run["sqs"]
     assert queue_depth(sqs, outputs["queue_url"]) == 0
     assert drain(sqs, outputs["dlq_url"]) == []

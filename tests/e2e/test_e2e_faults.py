@@ -1,10 +1,10 @@
 """Faults end to end (fixtures/faults): a handler that raises, one that runs past its timeout and
 one that kills its own process, each behind its own queue (maxReceiveCount 2) and DLQ.
 
-Rules: an exception, a timeout or a crash fails the whole batch (SQS-40); the batch's messages
+Rules: an exception, a timeout or a crash fails the whole batch (SQS-41); the batch's messages
 become visible again after the queue's visibility timeout with a higher receive count, and the
 queue's redrive moves a message to the DLQ once its receive count exceeds maxReceiveCount
-(SQS-15). A timed-out or crashed environment is discarded, so the next invocation is a cold start.
+(SQS-51). A timed-out or crashed environment is discarded, so the next invocation is a cold start.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _invoke(lambda_client, function_name: str, mode: str) -> dict:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_direct_invoke_failure_has_aws_error_type_and_next_environment_is_fresh_when_killed(faults, kind):
+def test_inv_2_inv_3_failure_has_aws_error_type_and_a_killed_environment_is_replaced_by_a_cold_one(faults, kind):
     sandbox, _ = faults
     function_name = sandbox.outputs()["function_names"][kind]
     lambda_client = boto_client(sandbox, "lambda")
@@ -79,7 +79,7 @@ def test_direct_invoke_failure_has_aws_error_type_and_next_environment_is_fresh_
         assert "Init Duration" in after["tail"], after["tail"]
 
 
-def test_sqs_40_failed_batches_are_retried_then_processed_or_redriven_never_lost(faults):
+def test_sqs_41_sqs_51_failed_batches_are_retried_then_processed_or_redriven_never_lost(faults):
     sandbox, recorder = faults
     outputs = sandbox.outputs()
     sqs = boto_client(sandbox, "sqs")
@@ -123,7 +123,7 @@ def test_sqs_40_failed_batches_are_retried_then_processed_or_redriven_never_lost
             assert all(call.result.cold_start for count, call in deliveries[once] + deliveries[always] if count == 2), kind
 
 
-def test_fault_logs_have_a_report_line_per_invocation_and_the_handler_saw_true_receive_counts(faults):
+def test_inv_20_logs_and_metrics_count_every_invocation_and_cold_start(faults):
     sandbox, recorder = faults
     sandbox.flush()
     logs = boto_client(sandbox, "logs")
@@ -133,6 +133,9 @@ def test_fault_logs_have_a_report_line_per_invocation_and_the_handler_saw_true_r
         reports = [m for m in messages if m.startswith("REPORT RequestId:")]
         # The recorder saw every invocation, direct and SQS: each one has exactly one REPORT.
         assert len(reports) == len(recorder.for_function(function_name)), (kind, reports)
+        calls = recorder.for_function(function_name)
+        assert sandbox.metrics.totals()[function_name].cold_starts == sum(c.result.cold_start for c in calls) > 0
+        assert sandbox.metrics.totals()[function_name].errors == sum(c.failed for c in calls) > 0
         seen_counts = sorted(json.loads(m)["receiveCount"] for m in messages
                              if m.startswith("{") and json.loads(m).get("messageId"))
         assert seen_counts == [1, 1, 2, 2], (kind, seen_counts)

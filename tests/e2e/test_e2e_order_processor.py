@@ -61,7 +61,7 @@ def _scan(dynamodb, table: str) -> list[dict]:
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def test_every_good_order_is_stored_exactly_once(order_run):
+def test_sqs_45_every_good_order_is_stored_exactly_once(order_run):
     plan = order_run["plan"]
     stored = [item["order_id"]["S"] for item in order_run["rows"]]
     expected = sorted(o["order_id"] for o in plan.good + plan.transient)
@@ -74,14 +74,14 @@ def test_every_good_order_is_stored_exactly_once(order_run):
         assert "poison" not in item and "fail_once" not in item
 
 
-def test_sqs_15_every_poison_order_is_in_the_dlq_exactly_once(order_run):
+def test_sqs_51_every_poison_order_is_in_the_dlq_exactly_once(order_run):
     plan = order_run["plan"]
     dead = order_run["dead"]
     assert sorted(json.loads(m["Body"])["order_id"] for m in dead) == sorted(o["order_id"] for o in plan.poison)
     assert sorted(m["MessageId"] for m in dead) == sorted(order_run["sent_ids"][o["order_id"]] for o in plan.poison)
 
 
-def test_sqs_event_carries_a_true_approximate_receive_count(order_run):
+def test_sqs_61_event_carries_a_true_approximate_receive_count(order_run):
     recorder, outputs, plan, sent_ids = order_run["recorder"], order_run["outputs"], order_run["plan"], order_run["sent_ids"]
     deliveries = recorder.deliveries(outputs["function_name"])
     counts = {message_id: [count for count, _ in seen] for message_id, seen in deliveries.items()}
@@ -100,7 +100,7 @@ def test_sqs_event_carries_a_true_approximate_receive_count(order_run):
     assert record["receiptHandle"] and record["md5OfBody"]
 
 
-def test_log_group_has_start_end_report_lines_and_init_duration_on_cold_start(order_run):
+def test_inv_20_log_group_has_start_end_report_lines_and_init_duration_on_cold_start(order_run):
     sandbox, recorder, outputs = order_run["sandbox"], order_run["recorder"], order_run["outputs"]
     function_name = outputs["function_name"]
     messages = log_messages(boto_client(sandbox, "logs"), function_name)
