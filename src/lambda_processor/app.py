@@ -284,6 +284,21 @@ class LocalSandbox:
         from .dataplane.async_queue import AsyncTarget
 
         fn = self.deployment.function_by_name(function_name)
+        # ASY-4: a config put through the API after the apply applies at once, so the live one wins.
+        live = self.ports.event_invoke_config(fn.name) if self.ports is not None else None
+        if live is not None:
+            destinations = live.get("DestinationConfig") or {}
+            retries = live.get("MaximumRetryAttempts")
+            return AsyncTarget(
+                function_name=fn.name,
+                function_arn=fn.arn,
+                config=AsyncConfig(maximum_retry_attempts=2 if retries is None else retries,
+                                   maximum_event_age_seconds=live.get("MaximumEventAgeInSeconds") or 21_600),
+                reserved_concurrency=fn.reserved_concurrent_executions,
+                dead_letter_arn=fn.dead_letter_target_arn,
+                on_success_arn=(destinations.get("OnSuccess") or {}).get("Destination") or None,
+                on_failure_arn=(destinations.get("OnFailure") or {}).get("Destination") or None,
+            )
         config = self.deployment.invoke_config_for_function(fn.name)
         async_config = AsyncConfig()
         if config is not None:

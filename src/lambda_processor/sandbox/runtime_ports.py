@@ -173,6 +173,22 @@ class SandboxPorts:
         else:
             raise LambdaProcessorError(f"cannot deliver to a {service} target", where=target_arn)
 
+    def event_invoke_config(self, function_name: str) -> dict | None:
+        """The function's async invoke config as the Lambda API holds it now, or None (AWS defaults).
+
+        Read live rather than from Terraform state: ``PutFunctionEventInvokeConfig`` takes
+        effect at once in AWS. moto appends on every put, so the newest entry is in force.
+        """
+        from moto.awslambda.exceptions import UnknownFunctionException
+
+        with backend_lock:
+            try:
+                fn = direct.lambda_backend(self.account_id, self.region).get_function(function_name)
+            except UnknownFunctionException:
+                return None
+            configs = list(getattr(fn, "event_invoke_config", None) or [])
+            return dict(configs[-1].config) if configs else None
+
     # -- code -----------------------------------------------------------------------------------------
 
     def read_s3_object(self, bucket: str, key: str, version: str | None = None) -> bytes:
