@@ -170,3 +170,41 @@ def test_asy_2_asy_8_failed_async_invocation_is_retried_twice_then_sent_to_the_f
     # All three attempts ran under the one request id the DLQ message names.
     starts = [m for m in log_messages(sandbox, function) if m.startswith(f"START RequestId: {request_id}")]
     assert len(starts) == 3
+
+
+def test_asy_4_asy_7_invoke_config_put_through_the_api_applies_at_once(payments):
+    sandbox, _, _ = payments
+    outputs = sandbox.outputs()
+    function = outputs["function_name"]
+    sqs = client(sandbox, "sqs")
+    failures_url = sqs.create_queue(QueueName=f"e2e-on-failure-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    failures_arn = sqs.get_queue_attributes(QueueUrl=failures_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    lam = client(sandbox, "lambda")
+    lam.put_function_event_invoke_config(FunctionName=function, MaximumRetryAttempts=0,
+                                         DestinationConfig={"OnFailure": {"Destination": failures_arn}})
+    try:
+        stats = sandbox.async_queue.stats[function]
+        attempts_before, dlq_before, retries_before = stats.attempts, stats.sent_to_dlq, stats.retries_scheduled
+        marker = uuid.uuid4().hex
+        event = {"Records": [{"body": "{}"}], "marker": marker}
+        assert lam.invoke(FunctionName=function, InvocationType="Event", Payload=json.dumps(event).encode())["StatusCode"] == 202
+
+        # No retries: one attempt, then straight to the DLQ and the on-failure destination.
+        wait_for("the DLQ delivery", lambda: stats.sent_to_dlq == dlq_before + 1)
+        assert stats.attempts == attempts_before + 1
+        assert stats.retries_scheduled == retries_before
+        dlq = QueueReader(sqs, outputs["function_dlq_url"])
+        [dead] = wait_for("the event in the function DLQ",
+                          lambda: dlq.matching(lambda m: json.loads(m["Body"]).get("marker") == marker))
+        [record_message] = wait_for("the invocation record on the on-failure queue",
+                                    lambda: QueueReader(sqs, failures_url).matching(lambda m: True))
+        record = json.loads(record_message["Body"])
+        assert record["requestContext"]["condition"] == "RetriesExhausted"
+        assert record["requestContext"]["approximateInvokeCount"] == 1
+        assert record["requestContext"]["requestId"] == dead["MessageAttributes"]["RequestID"]["StringValue"]
+        assert record["requestContext"]["functionArn"] == f"{outputs['function_arn']}:$LATEST"
+        assert record["requestPayload"] == event
+        assert record["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"}
+        assert record["responsePayload"]["errorType"] == "KeyError"
+    finally:
+        lam.delete_function_event_invoke_config(FunctionName=function)
