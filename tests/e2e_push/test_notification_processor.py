@@ -3,7 +3,8 @@
 the module's dashboard rendered by the CLI.
 
 One sandbox for the module (``create_outbox_queue`` subscribes a queue to both destination
-topics, so what the handler published can be read back).
+topics, so what the handler published can be read back). It runs on a ``FakeClock`` that starts
+at the wall time and only the schedule test moves, so the scheduled rule fires when told to.
 """
 
 from __future__ import annotations
@@ -11,23 +12,36 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
+
+from lambda_processor.clock import FakeClock
 
 from .push_support import CLI, QueueReader, RecordedInvocations, client, json_lines, log_messages, running_sandbox, wait_for
 
 pytestmark = pytest.mark.e2e
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SCHEDULE_MINUTES = 1
+DIGEST_RECIPIENT = "notifications@example.com"  # the example's default digest_recipient
 
 
 @pytest.fixture(scope="module")
-def notification(examples_copy: Path):
+def clock() -> FakeClock:
+    """The sandbox's clock: wall time at the start, then moved only by the schedule test."""
+    return FakeClock(start=time.time())
+
+
+@pytest.fixture(scope="module")
+def notification(examples_copy: Path, clock: FakeClock):
     """The example applied with its outbox queue, plus a recorder of what the function is handed."""
-    with running_sandbox(examples_copy / "notification-processor", variables={"create_outbox_queue": "true"}) as sandbox:
+    variables = {"create_outbox_queue": "true", "schedule_expression": f"rate({SCHEDULE_MINUTES} minute)"}
+    with running_sandbox(examples_copy / "notification-processor", variables=variables, clock=clock) as sandbox:
         recorder = RecordedInvocations(sandbox)
         yield sandbox, recorder
 
@@ -168,3 +182,29 @@ def test_dashboard_command_renders_the_deployed_dashboard_to_png(notification, o
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert width >= 800 and height >= 400
     assert len(data) > 20_000  # charts with axes and text, not an empty canvas
+
+
+def test_eb_schedule_rate_rule_fires_on_the_runtime_clock_and_the_digest_is_published(notification, outbox, clock):
+    sandbox, recorder = notification
+    outputs = sandbox.outputs()
+    function = outputs["function_name"]
+    rule_arn = outputs["scheduled_rule_arn"]
+
+    def scheduled() -> list[dict]:
+        return [e for e in recorder.of(function) if e.get("detail-type") == "Scheduled Event"]
+
+    assert scheduled() == []  # nothing fires while the clock stands still
+    clock.advance(SCHEDULE_MINUTES * 60)
+    [event] = wait_for("the scheduled invocation", scheduled)
+    assert event["source"] == "aws.events"
+    assert event["resources"] == [rule_arn]
+    assert event["detail"] == {}
+    fired_at = datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
+    assert abs(fired_at - clock.now()) <= 1  # fired at the runtime's time, not the wall clock's
+
+    [message] = wait_for("the digest in the outbox", lambda: outbox.matching(
+        lambda m: json.loads(m["Body"]).get("type") == "SCHEDULED_DIGEST"))
+    body = json.loads(message["Body"])
+    assert body["recipient"] == DIGEST_RECIPIENT
+    assert body["origin"] == rule_arn
+    assert message["MessageAttributes"]["channel"]["StringValue"] == "email"
