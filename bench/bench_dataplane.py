@@ -341,16 +341,17 @@ _RUNNERS = {"dataplane": _run_dataplane, "raw-port": _run_raw_port, "raw-http": 
 
 def _format(results: list[dict[str, Any]]) -> str:
     lines = [
-        "| queue | way | depth | processed | s | msg/s | wall ms/msg | CPU ms/msg | sandbox RSS queued / after (MB) | workers RSS (MB) |",
+        "| queue | way | depth | processed | s | msg/s | wall ms/msg | CPU ms/msg "
+        "| sandbox RSS queued / after (MB) | workers RSS (MB) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         processed = f"{r['processed']:,}" + ("" if r["complete"] else f" (cutoff {r['seconds']:.0f} s)")
         workers = r.get("rss_mb_workers", "")
         lines.append(
-            f"| {r['queue']} | {r['kind']} | {r['depth']:,} | {processed} | {r['seconds']:.2f} | {r['msg_per_s']:,} | "
-            f"{r['wall_ms_per_msg']} | {r['cpu_ms_per_msg']} | {r['rss_mb_sandbox_queued']} / {r['rss_mb_sandbox_after']} | "
-            f"{workers} |"
+            f"| {r['queue']} | {r['kind']} | {r['depth']:,} | {processed} | {r['seconds']:.2f} "
+            f"| {r['msg_per_s']:,} | {r['wall_ms_per_msg']} | {r['cpu_ms_per_msg']} "
+            f"| {r['rss_mb_sandbox_queued']} / {r['rss_mb_sandbox_after']} | {workers} |"
         )
     return "\n".join(lines)
 
@@ -363,7 +364,8 @@ def _summary(results: list[dict[str, Any]]) -> str:
         for raw_kind in ("raw-port", "raw-http"):
             raw = by.get((raw_kind, "store", depth))
             if plane and raw:
-                lines.append(f"- depth {depth:,}: data plane / {raw_kind} = {plane['msg_per_s'] / raw['msg_per_s']:.2f}")
+                ratio = plane["msg_per_s"] / raw["msg_per_s"]
+                lines.append(f"- depth {depth:,}: data plane / {raw_kind} = {ratio:.2f}")
     small, large = by.get(("dataplane", "store", 1000)), by.get(("dataplane", "store", 100000))
     if small and large:
         lines.append(
@@ -376,7 +378,8 @@ def _summary(results: list[dict[str, Any]]) -> str:
             lines.append(
                 f"- {r['queue']}:{r['depth']:,}: sandbox + {r['environments']} warm workers RSS = "
                 f"{r['rss_mb_sandbox_queued'] + r['rss_mb_workers']:.1f} MB "
-                f"(sandbox {r['rss_mb_sandbox_queued']} MB, queue {r['rss_mb_of_queue']} MB, workers {r['rss_mb_workers']} MB); "
+                f"(sandbox {r['rss_mb_sandbox_queued']} MB, queue {r['rss_mb_of_queue']} MB, "
+                f"workers {r['rss_mb_workers']} MB); "
                 f"{r['batches']:,} batches, mean size {r['mean_batch']}, CPU sandbox {r['cpu_s_sandbox']} s / "
                 f"workers {r['cpu_s_workers']} s"
             )
