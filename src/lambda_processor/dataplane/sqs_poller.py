@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
@@ -83,7 +84,7 @@ class MappingStats:
     left_for_retry: int = 0
     throttled_invokes: int = 0
     in_flight_batches: int = 0
-    batch_sizes: list[int] = field(default_factory=list)
+    batch_sizes: deque = field(default_factory=lambda: deque(maxlen=10_000))  # the latest batches only
 
 
 @dataclass(frozen=True)

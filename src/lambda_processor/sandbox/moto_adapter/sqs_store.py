@@ -616,6 +616,10 @@ for _name, _override in _BACKEND_OVERRIDES.items():
 _install_lock = threading.Lock()
 
 
+def _untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
+    return object.__new__(cls)
+
+
 def install_sqs_store() -> None:
     """Make every SQS queue created from now on an IndexedQueue. Idempotent.
 
@@ -626,6 +630,11 @@ def install_sqs_store() -> None:
         sqs_models.Queue = IndexedQueue
         for name, override in _BACKEND_OVERRIDES.items():
             setattr(sqs_models.SQSBackend, name, override)
+        # moto's BaseModel.__new__ keeps every instance in ``instances_tracked`` forever, so
+        # every message ever sent (and every receive snapshot) would stay in memory after
+        # deletion: ~1.2 KB per processed message, measured. Messages are never looked up
+        # there, so they are created untracked while the store is installed.
+        sqs_models.Message.__new__ = _untracked_new
 
 
 def uninstall_sqs_store() -> None:
@@ -638,6 +647,8 @@ def uninstall_sqs_store() -> None:
         sqs_models.Queue = _ORIGINAL_QUEUE
         for name, original in _ORIGINAL_BACKEND_METHODS.items():
             setattr(sqs_models.SQSBackend, name, original)
+        if "__new__" in vars(sqs_models.Message):
+            del sqs_models.Message.__new__
 
 
 def is_sqs_store_installed() -> bool:
