@@ -485,7 +485,11 @@ class IndexedQueue(_ORIGINAL_QUEUE):  # type: ignore[misc, valid-type]
         return copy.copy(message)
 
     def _delete_locked(self, receipt_handle: str) -> bool:
-        if self._index.delete(receipt_handle) is not None:
+        entry = self._index.delete(receipt_handle)
+        if entry is not None:
+            # The index drops a deleted entry from its heaps lazily; let the message go now,
+            # so memory does not hold a visibility timeout's worth of deleted messages.
+            entry.payload = None
             self._notify_change()
             return True
         # A handle we issued whose message is gone: SQS treats the delete as done.
