@@ -240,8 +240,8 @@ class LocalSandbox:
         self.push = PushDelivery(
             submit=self.async_submit,
             function_name_for_arn=self._function_name_for_arn,
-            permissions=[Permission(self._function_name_for_arn(p.function_name) or p.function_name, p.principal, p.source_arn)
-                         for p in deployment.permissions],
+            permissions=lambda: [Permission(fn.name, principal, source) for fn in deployment.functions
+                                 for principal, source in self.ports.invoke_permissions(fn.name)],
             send_to_dlq=self.ports.send_to_target,
             clock=self.clock,
             region=self.options.region,

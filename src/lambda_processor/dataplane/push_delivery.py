@@ -63,7 +63,7 @@ class PushDelivery:
         *,
         submit: Callable[[str, bytes], str],
         function_name_for_arn: Callable[[str], str | None],
-        permissions: list[Permission],
+        permissions: list[Permission] | Callable[[], list[Permission]],
         send_to_dlq: Callable[[str, str, dict], None],
         clock: Clock,
         region: str,
@@ -71,7 +71,8 @@ class PushDelivery:
     ):
         self._submit = submit
         self._function_for = function_name_for_arn
-        self._permissions = permissions
+        # A callable is asked on every delivery: AddPermission/RemovePermission apply at once in AWS.
+        self._permissions = permissions if callable(permissions) else (lambda: permissions)
         self._send_to_dlq = send_to_dlq
         self._clock = clock
         self._region = region
@@ -84,7 +85,7 @@ class PushDelivery:
     def on_sns_publish(self, *, topic_arn: str, subscription_arn: str, function_arn: str, message_id: str,
                        message: str, subject: str | None, message_attributes: dict[str, Any], timestamp: str) -> None:
         name = self._function_for(function_arn)
-        if name is None or not allows(self._permissions, name, "sns.amazonaws.com", topic_arn):
+        if name is None or not allows(self._permissions(), name, "sns.amazonaws.com", topic_arn):
             reason = "no such function" if name is None else "the function's policy does not allow this topic (SNS-6)"
             self._refuse(f"SNS {topic_arn} -> {function_arn}: {reason}")
             return
@@ -110,7 +111,7 @@ class PushDelivery:
         if name is None:
             self._target_failed(rule_arn, target, event, "NO_RESOURCE", f"Function {function_arn} does not exist")
             return
-        if not allows(self._permissions, name, "events.amazonaws.com", rule_arn):
+        if not allows(self._permissions(), name, "events.amazonaws.com", rule_arn):
             self._target_failed(rule_arn, target, event, "NO_PERMISSIONS",
                                 f"EventBridge is not allowed to invoke {function_arn} for {rule_arn} (EB-6)")
             return

@@ -189,6 +189,32 @@ class SandboxPorts:
             configs = list(getattr(fn, "event_invoke_config", None) or [])
             return dict(configs[-1].config) if configs else None
 
+    def invoke_permissions(self, function_name: str) -> list[tuple[str, str | None]]:
+        """``(principal, source ARN or None)`` of each statement allowing ``lambda:InvokeFunction``
+        in the function's resource policy as it is now (``AddPermission`` applies at once)."""
+        from moto.awslambda.exceptions import UnknownFunctionException
+
+        with backend_lock:
+            try:
+                fn = direct.lambda_backend(self.account_id, self.region).get_function(function_name)
+            except UnknownFunctionException:
+                return []
+            statements = [dict(statement) for statement in fn.policy.statements]
+        grants = []
+        for statement in statements:
+            actions = statement.get("Action")
+            actions = [actions] if isinstance(actions, str) else list(actions or [])
+            if statement.get("Effect") != "Allow" or not {"lambda:InvokeFunction", "lambda:*", "*"} & set(actions):
+                continue
+            principal = statement.get("Principal")
+            if isinstance(principal, dict):
+                principal = principal.get("Service") or principal.get("AWS")
+            source = None
+            for test in (statement.get("Condition") or {}).values():
+                source = source or test.get("AWS:SourceArn") or test.get("aws:SourceArn")
+            grants.append((str(principal), source))
+        return grants
+
     # -- code -----------------------------------------------------------------------------------------
 
     def read_s3_object(self, bucket: str, key: str, version: str | None = None) -> bytes:
