@@ -208,3 +208,62 @@ def test_eb_schedule_rate_rule_fires_on_the_runtime_clock_and_the_digest_is_publ
     assert body["recipient"] == DIGEST_RECIPIENT
     assert body["origin"] == rule_arn
     assert message["MessageAttributes"]["channel"]["StringValue"] == "email"
+
+
+def test_sns_filter_policy_set_through_the_api_is_honoured(notification, outbox):
+    sandbox, recorder = notification
+    outputs = sandbox.outputs()
+    sns = client(sandbox, "sns")
+    subscription = outputs["sns_subscription_arns"][1]  # the function's system-events subscription
+    sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="FilterPolicy",
+                                    AttributeValue=json.dumps({"priority": ["high"]}))
+    low, high = (f"+1555{str(uuid.uuid4().int)[:7]}" for _ in range(2))
+    for number, priority in ((low, "low"), (high, "high")):
+        sns.publish(TopicArn=outputs["system_events_topic_arn"],
+                    Message=json.dumps(request("SYSTEM_ALERT", "sms", number, message=priority)),
+                    MessageAttributes={"priority": {"DataType": "String", "StringValue": priority}})
+
+    published_to(outbox, high)
+    handed = [json.loads(e["Records"][0]["Sns"]["Message"])["recipient"] for e in recorder.of(outputs["function_name"])
+              if e.get("Records")]
+    assert high in handed and low not in handed
+    [event] = [e for e in recorder.of(outputs["function_name"])
+               if e.get("Records") and high in e["Records"][0]["Sns"]["Message"]]
+    assert event["Records"][0]["Sns"]["MessageAttributes"] == {"priority": {"Type": "String", "Value": "high"}}
+
+
+def test_eb_5_eb_6_rule_added_through_the_api_needs_a_permission_then_delivers_its_constant_input(notification, outbox):
+    sandbox, recorder = notification
+    outputs = sandbox.outputs()
+    events, sqs, lam = client(sandbox, "events"), client(sandbox, "sqs"), client(sandbox, "lambda")
+    name = f"e2e-api-rule-{uuid.uuid4().hex[:6]}"
+    rule_arn = events.put_rule(Name=name, EventPattern=json.dumps({"source": ["e2e.api"]}))["RuleArn"]
+    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # The target's Input replaces the matched event with a constant (an event the handler understands).
+    constant_recipient = f"constant-{uuid.uuid4().hex[:8]}@example.com"
+    constant = {"version": "0", "source": "e2e.constant", "detail-type": "NotificationRequested", "resources": [],
+                "detail": request("WELCOME", "email", constant_recipient, name="Constant")}
+    events.put_targets(Rule=name, Targets=[{"Id": "handler", "Arn": outputs["function_arn"],
+                                            "Input": json.dumps(constant), "DeadLetterConfig": {"Arn": dlq_arn}}])
+    matched = request("WELCOME", "email", f"matched-{uuid.uuid4().hex[:8]}@example.com", name="Matched")
+
+    # EB-6: without a resource-policy grant for this rule the target fails; EB-5: straight to its DLQ.
+    events.put_events(Entries=[{"Source": "e2e.api", "DetailType": "x", "Detail": json.dumps(matched)}])
+    [dead] = wait_for("the refused event in the rule's DLQ", lambda: QueueReader(sqs, dlq_url).matching(lambda m: True))
+    assert json.loads(dead["Body"])["detail"] == matched
+    attributes = {k: v["StringValue"] for k, v in dead["MessageAttributes"].items()}
+    assert attributes["ERROR_CODE"] == "NO_PERMISSIONS"
+    assert attributes["RULE_ARN"] == rule_arn
+    assert attributes["TARGET_ARN"] == outputs["function_arn"]
+    assert attributes["RETRY_ATTEMPTS"] == "0"
+    assert constant not in recorder.of(outputs["function_name"])
+
+    # AddPermission applies at once: the next matching event is delivered, as the constant input.
+    lam.add_permission(FunctionName=outputs["function_name"], StatementId=name, Action="lambda:InvokeFunction",
+                       Principal="events.amazonaws.com", SourceArn=rule_arn)
+    events.put_events(Entries=[{"Source": "e2e.api", "DetailType": "x", "Detail": json.dumps(matched)}])
+    [message] = published_to(outbox, constant_recipient)
+    assert json.loads(message["Body"])["type"] == "WELCOME"
+    assert recorder.of(outputs["function_name"]).count(constant) == 1
+    assert not [e for e in recorder.of(outputs["function_name"]) if e.get("detail") == matched]
