@@ -12,7 +12,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,13 +191,3 @@ def boto_client(sandbox, service: str):
 
     return SandboxClient(sandbox.aws.endpoint_url, sandbox.options.region).boto(service)
 
-
-def iter_json_lines(messages: list[str]) -> Iterator[dict]:
-    """The log messages that are JSON objects (handlers' structured lines), parsed."""
-    for message in messages:
-        text = message.strip()
-        if text.startswith("{"):
-            try:
-                yield json.loads(text)
-            except ValueError:
-                continue

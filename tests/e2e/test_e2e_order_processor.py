@@ -19,9 +19,10 @@ from lambda_processor.demo import plan_orders
 
 pytestmark = pytest.mark.e2e
 
-# Short, valid settings (visibility >= timeout, SQS-9) so a retry takes seconds. maxReceiveCount 2:
-# a fail-once order succeeds on receive 2; a poison order fails twice and is redriven.
-VARIABLES = {"function_timeout": "5", "queue_visibility_timeout_seconds": "5", "max_receive_count": "2"}
+# Short, valid settings (visibility >= timeout, SQS-9) so a retry takes seconds; the 2 s margin lets a batch that
+# runs up to its timeout be deleted before it becomes visible again. maxReceiveCount 2: a fail-once order succeeds
+# on receive 2; a poison order fails twice and is redriven.
+VARIABLES = {"function_timeout": "6", "queue_visibility_timeout_seconds": "8", "max_receive_count": "2"}
 ORDERS, POISON, TRANSIENT = 60, 3, 5
 
 
