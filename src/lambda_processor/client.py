@@ -195,12 +195,24 @@ class SandboxClient:
     # -- functions ---------------------------------------------------------------------------
 
     def invoke(self, function: str, payload: bytes, *, asynchronous: bool = False) -> dict:
-        response = self.boto("lambda").invoke(
-            FunctionName=function,
-            Payload=payload,
-            InvocationType="Event" if asynchronous else "RequestResponse",
-            LogType="None" if asynchronous else "Tail",
-        )
+        """Invoke ``function``; Lambda's refusals (unknown, throttled, not runnable) become one clear error."""
+        from botocore.exceptions import ClientError
+
+        try:
+            response = self.boto("lambda").invoke(
+                FunctionName=function,
+                Payload=payload,
+                InvocationType="Event" if asynchronous else "RequestResponse",
+                LogType="None" if asynchronous else "Tail",
+            )
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            unknown = code == "ResourceNotFoundException"
+            raise LambdaProcessorError(
+                "unknown function" if unknown else f"invoke refused: {code}: {error.response.get('Error', {}).get('Message', '')}",
+                where=f"function {function!r}",
+                hint="`lambda-processor status` lists the deployed functions" if unknown else None,
+            ) from error
         body = response["Payload"].read()
         return {
             "status": response["StatusCode"],
