@@ -94,6 +94,21 @@ def test_send_to_an_unknown_queue_fails_with_one_line_naming_it(up):
     assert "no-such-queue" in lines[0] and "unknown queue" in lines[0]
 
 
+@pytest.mark.parametrize("command", [["invoke", "no-such-function", "{}"], ["logs", "no-such-function"]])
+def test_an_unknown_function_fails_with_one_line_naming_it(up, command):
+    result = run_cli(*command, "--endpoint", up.endpoint)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no-such-function" in lines[0], result.stderr
+
+
+def test_status_without_a_running_sandbox_fails_with_one_line_saying_how_to_start_one(tmp_path):
+    result = run_cli("status", "--dir", str(tmp_path))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "lambda-processor up" in lines[0], result.stderr
+
+
 def test_down_stops_up_cleanly_with_no_worker_left(up):
     descendants = psutil.Process(up.process.pid).children(recursive=True)
     workers = [p for p in descendants if any("python_worker" in part for part in p.cmdline())]
