@@ -48,6 +48,7 @@ def notification(examples_copy: Path, clock: FakeClock):
 
 @pytest.fixture(scope="module")
 def outbox(notification) -> QueueReader:
+    """Reader of the queue subscribed (raw delivery) to the email and SMS topics."""
     sandbox, _ = notification
     return QueueReader(client(sandbox, "sqs"), sandbox.outputs()["outbox_queue_url"])
 
