@@ -24,6 +24,8 @@ pytestmark = pytest.mark.e2e
 # on receive 2; a poison order fails twice and is redriven.
 VARIABLES = {"function_timeout": "6", "queue_visibility_timeout_seconds": "8", "max_receive_count": "2"}
 ORDERS, POISON, TRANSIENT = 60, 3, 5
+MESSAGE_ATTRIBUTES = {"Channel": {"DataType": "String", "StringValue": "web"},
+                      "Priority": {"DataType": "Number", "StringValue": "2"}}
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +38,12 @@ def order_run(e2e_workspace):
         sqs = boto_client(sandbox, "sqs")
         dynamodb = boto_client(sandbox, "dynamodb")
         sent_ids: dict[str, str] = {}  # order_id -> messageId
+        send_responses: dict[str, dict] = {}  # messageId -> SendMessage response (MD5s)
         for order in plan.all_orders:
-            sent_ids[order["order_id"]] = sqs.send_message(QueueUrl=outputs["queue_url"],
-                                                           MessageBody=json.dumps(order))["MessageId"]
+            response = sqs.send_message(QueueUrl=outputs["queue_url"], MessageBody=json.dumps(order),
+                                        MessageAttributes=MESSAGE_ATTRIBUTES)
+            sent_ids[order["order_id"]] = response["MessageId"]
+            send_responses[response["MessageId"]] = response
         dead: list[dict] = []
 
         def settled() -> bool:
@@ -49,6 +54,7 @@ def order_run(e2e_workspace):
         dead.extend(drain(sqs, outputs["dlq_url"]))
         sandbox.flush()
         yield {"sandbox": sandbox, "recorder": recorder, "outputs": outputs, "plan": plan, "sent_ids": sent_ids,
+               "send_responses": send_responses,
                "dead": dead, "rows": _scan(dynamodb, outputs["orders_table_name"])}
 
 
@@ -80,6 +86,8 @@ def test_sqs_51_every_poison_order_is_in_the_dlq_exactly_once(order_run):
     dead = order_run["dead"]
     assert sorted(json.loads(m["Body"])["order_id"] for m in dead) == sorted(o["order_id"] for o in plan.poison)
     assert sorted(m["MessageId"] for m in dead) == sorted(order_run["sent_ids"][o["order_id"]] for o in plan.poison)
+    # The redrive moves the message itself: its attributes come along.
+    assert all(m["MessageAttributes"] == MESSAGE_ATTRIBUTES for m in dead), [m["MessageAttributes"] for m in dead]
 
 
 def test_sqs_61_event_carries_a_true_approximate_receive_count(order_run):
@@ -93,12 +101,30 @@ def test_sqs_61_event_carries_a_true_approximate_receive_count(order_run):
     for order in plan.good:
         assert counts[sent_ids[order["order_id"]]] == [1], order["order_id"]
     assert set(counts) == set(sent_ids.values())
-    record = deliveries[sent_ids[plan.good[0]["order_id"]]][0][1].records[0]
+
+
+def test_sqs_60_sqs_62_records_are_built_from_the_real_message(order_run):
+    outputs, plan, sent_ids = order_run["outputs"], order_run["plan"], order_run["sent_ids"]
+    deliveries = order_run["recorder"].deliveries(outputs["function_name"])
+    message_id = sent_ids[plan.good[0]["order_id"]]
+    [(_, call)] = deliveries[message_id]
+    record = next(r for r in call.records if r["messageId"] == message_id)
+    sent = order_run["send_responses"][message_id]
     assert record["eventSource"] == "aws:sqs"
     assert record["eventSourceARN"] == outputs["queue_arn"]
     assert record["awsRegion"] == "us-east-1"
-    assert json.loads(record["body"]) == plan.good[0]
-    assert record["receiptHandle"] and record["md5OfBody"]
+    assert json.loads(record["body"]) == plan.good[0]  # the raw body string, not parsed
+    assert record["receiptHandle"]
+    assert record["md5OfBody"] == sent["MD5OfMessageBody"]
+    assert record["md5OfMessageAttributes"] == sent["MD5OfMessageAttributes"]
+    assert record["messageAttributes"] == {
+        "Channel": {"stringValue": "web", "stringListValues": [], "binaryListValues": [], "dataType": "String"},
+        "Priority": {"stringValue": "2", "stringListValues": [], "binaryListValues": [], "dataType": "Number"},
+    }
+    attributes = record["attributes"]
+    assert {"ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp"} <= set(attributes)
+    assert all(isinstance(value, str) for value in attributes.values())
+    assert int(attributes["SentTimestamp"]) <= int(attributes["ApproximateFirstReceiveTimestamp"])
 
 
 def test_inv_20_log_group_has_start_end_report_lines_and_init_duration_on_cold_start(order_run):
@@ -151,6 +177,18 @@ def test_list_event_source_mappings_finds_the_mapping_by_function_name(order_run
     lambda_client = boto_client(order_run["sandbox"], "lambda")
     mappings = lambda_client.list_event_source_mappings(FunctionName=outputs["function_name"])["EventSourceMappings"]
     assert [m["EventSourceArn"] for m in mappings] == [outputs["queue_arn"]]
+
+
+def test_status_reports_the_function_and_its_queues(order_run):
+    sandbox, recorder, outputs = order_run["sandbox"], order_run["recorder"], order_run["outputs"]
+    (fn,) = [f for f in sandbox.status()["functions"] if f["name"] == outputs["function_name"]]
+    calls = recorder.for_function(outputs["function_name"])
+    assert (fn["invocations"], fn["errors"], fn["throttles"], fn["in_flight"]) == (len(calls), 0, 0, 0)
+    assert fn["cold_starts"] == sum(c.result.cold_start for c in calls)
+    assert list(fn["source_queues"]) == [outputs["queue_arn"]]
+    assert list(fn["dlqs"]) == [outputs["dlq_arn"]]
+    assert fn["source_queues"][outputs["queue_arn"]].get("visible", 0) == 0
+    assert fn["dlqs"][outputs["dlq_arn"]].get("visible", 0) == 0  # drained by the fixture
 
 
 def test_moto_event_source_mapping_stays_off(order_run):
