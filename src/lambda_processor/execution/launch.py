@@ -91,7 +91,12 @@ def worker_launch(spec: FunctionSpec, *, extra_node_path: Path | None = None) ->
             node,
             NODE_WORKER,
             {"handler": spec.handler},
-            {"NODE_PATH": node_path(spec, extra_node_path)},
+            {
+                "NODE_PATH": node_path(spec, extra_node_path),
+                # The host's node may be older than the SDK's support window; Lambda's own
+                # nodejs runtimes never print that warning, so neither does the local one.
+                "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED": "true",
+            },
             (f"--max-old-space-size={node_heap_limit_mb(spec.memory_size)}",),
         )
     raise RuntimeUnavailable(
