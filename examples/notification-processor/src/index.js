@@ -42,7 +42,8 @@ function requestsFromEvent(event, env) {
         },
       }];
     }
-    return [{ origin: rule, request: event.detail }];
+    // Events from PutEvents usually have no resources (EB-2): name their source instead.
+    return [{ origin: rule || `${event.source}:${event['detail-type']}`, request: event.detail }];
   }
   return [{ error: 'event is neither an SNS notification nor an EventBridge event' }];
 }
