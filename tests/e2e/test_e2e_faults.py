@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from e2e_support import (
@@ -32,7 +33,14 @@ EXPECTED_ERROR_TYPES = {
     "times-out": "Sandbox.Timedout",
     "crashes": "Runtime.ExitError",
 }
-MAX_RECEIVE_COUNT = 2
+# What AWS says (INV-2, INV-3): the exception's text, the timeout, or how the runtime process ended
+# ("always" crashes by SIGKILL, "once" by os._exit(3)).
+EXPECTED_MESSAGES = {
+    "always": {"raises": "failing on purpose (mode always)", "times-out": "Task timed out after 1.00 seconds",
+               "crashes": "Runtime exited with error: signal: killed"},
+    "once": {"raises": "failing on purpose (mode once)", "times-out": "Task timed out after 1.00 seconds",
+             "crashes": "Runtime exited with error: exit status 3"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +76,7 @@ def test_inv_2_inv_3_failure_has_aws_error_type_and_a_killed_environment_is_repl
     assert "Init Duration" not in warm["tail"], warm["tail"]
     assert failed["error"] == "Unhandled"
     assert failed["payload"]["errorType"] == EXPECTED_ERROR_TYPES[kind], failed["payload"]
+    assert EXPECTED_MESSAGES["always"][kind] in failed["payload"]["errorMessage"], failed["payload"]
     assert after["error"] is None, after
     if kind == "raises":
         # The runtime catches a handler's exception; the environment lives on (warm).
@@ -110,6 +119,7 @@ def test_sqs_41_sqs_51_failed_batches_are_retried_then_processed_or_redriven_nev
         assert [count for count, _ in deliveries[once]] == [1, 2], (kind, deliveries[once])
         first, retry = (call for _, call in deliveries[once])
         assert first.failed and first.error["errorType"] == EXPECTED_ERROR_TYPES[kind], (kind, first.error)
+        assert EXPECTED_MESSAGES["once"][kind] in first.error["errorMessage"], (kind, first.error)
         assert not retry.failed, (kind, retry.result)
 
         # "always" failed on receives 1 and 2, then the redrive moved it to the DLQ (no 3rd invocation).
@@ -127,6 +137,8 @@ def test_inv_20_logs_and_metrics_count_every_invocation_and_cold_start(faults):
     sandbox, recorder = faults
     sandbox.flush()
     logs = boto_client(sandbox, "logs")
+    cloudwatch = boto_client(sandbox, "cloudwatch")
+    now = datetime.now(timezone.utc)
     for kind in KINDS:
         function_name = sandbox.outputs()["function_names"][kind]
         messages = log_messages(logs, function_name)
@@ -136,6 +148,15 @@ def test_inv_20_logs_and_metrics_count_every_invocation_and_cold_start(faults):
         calls = recorder.for_function(function_name)
         assert sandbox.metrics.totals()[function_name].cold_starts == sum(c.result.cold_start for c in calls) > 0
         assert sandbox.metrics.totals()[function_name].errors == sum(c.failed for c in calls) > 0
+        for metric, expected in (("Invocations", len(calls)), ("Errors", sum(c.failed for c in calls))):
+            points = cloudwatch.get_metric_statistics(
+                Namespace="AWS/Lambda", MetricName=metric, Dimensions=[{"Name": "FunctionName", "Value": function_name}],
+                StartTime=now - timedelta(minutes=15), EndTime=now + timedelta(minutes=1), Period=60, Statistics=["Sum"],
+            )["Datapoints"]
+            assert sum(p["Sum"] for p in points) == expected, (kind, metric, points)  # INV-2: a timeout is an error
+        if kind == "times-out":
+            timed_out = [m for m in messages if "Task timed out after 1.00 seconds" in m]
+            assert len(timed_out) == sum(c.failed for c in calls), messages
         seen_counts = sorted(json.loads(m)["receiveCount"] for m in messages
                              if m.startswith("{") and json.loads(m).get("messageId"))
         assert seen_counts == [1, 1, 2, 2], (kind, seen_counts)
