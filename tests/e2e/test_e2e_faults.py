@@ -72,6 +72,7 @@ def test_inv_2_inv_3_failure_has_aws_error_type_and_a_killed_environment_is_repl
     after = _invoke(lambda_client, function_name, "never")
 
     assert first["error"] is None and warm["error"] is None, (first, warm)
+    assert "Init Duration" in first["tail"], first["tail"]  # the module's first invocation of this function
     assert warm["payload"]["pid"] == first["payload"]["pid"], "a warm invocation reuses its environment"
     assert "Init Duration" not in warm["tail"], warm["tail"]
     assert failed["error"] == "Unhandled"
