@@ -168,10 +168,6 @@ def test_aws_lambda_metrics_are_readable_with_get_metric_statistics(order_run):
     assert statistic("Duration", "Maximum") > 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "moto 5.2.5 LambdaBackend.list_event_source_mappings compares FunctionName with the raw value the mapping "
-    "was created with (the module passes the function ARN), so a function NAME matches nothing; AWS accepts "
-    "a name, an ARN or a partial ARN. Needs a patch in sandbox/moto_adapter."))
 def test_list_event_source_mappings_finds_the_mapping_by_function_name(order_run):
     outputs = order_run["outputs"]
     lambda_client = boto_client(order_run["sandbox"], "lambda")
