@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 from .errors import ConfigError
 

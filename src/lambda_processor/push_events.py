@@ -141,8 +141,14 @@ def json_path(document: Any, path: str) -> Any:
 
 
 def target_payload(event: dict, *, input: str | None = None, input_path: str | None = None,
-                   input_transformer: Mapping[str, Any] | None = None) -> bytes:
-    """What a rule target hands the function: the event, or its Input/InputPath/InputTransformer."""
+                   input_transformer: Mapping[str, Any] | None = None, rule_arn: str = "",
+                   rule_name: str = "") -> bytes:
+    """What a rule target receives: the event, or its Input/InputPath/InputTransformer.
+
+    In a transformer template a string value is inserted as is inside quotes and as a JSON
+    string outside them; other values as JSON; ``<aws.events.rule-arn>``,
+    ``<aws.events.rule-name>`` and ``<aws.events.event.json>`` are predefined.
+    """
     if input is not None:
         return input.encode()
     if input_path:
@@ -150,7 +156,8 @@ def target_payload(event: dict, *, input: str | None = None, input_path: str | N
     if input_transformer:
         paths = input_transformer.get("input_paths") or input_transformer.get("InputPathsMap") or {}
         template = input_transformer.get("input_template") or input_transformer.get("InputTemplate") or ""
-        values = {name: json_path(event, path) for name, path in paths.items()}
+        values = {"aws.events.rule-arn": rule_arn, "aws.events.rule-name": rule_name, "aws.events.event": event}
+        values.update({name: json_path(event, path) for name, path in paths.items()})
 
         def substitute(match: re.Match) -> str:
             name = match.group(1)

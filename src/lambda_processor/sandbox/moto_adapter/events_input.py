@@ -6,11 +6,9 @@ by the data plane for Lambda targets.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from typing import Any
 
-from jsonpath_ng.ext import parse as parse_json_path
 
 EVENT_FIELD_ORDER = ("version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail")
 
@@ -50,40 +48,17 @@ def render_target_input(
 ) -> str:
     """The text a target receives for ``event`` (already normalized).
 
-    ``Input`` is sent verbatim; ``InputPath`` sends the selected part as JSON;
-    ``InputTransformer`` fills ``<name>`` placeholders of its template (strings
-    inserted raw, everything else as JSON, missing paths as ``null``); otherwise the
-    whole event.
+    One implementation serves every target kind: ``push_events.target_payload`` (``Input``
+    verbatim, ``InputPath`` as JSON, ``InputTransformer`` templates, else the whole event).
     """
-    if target.get("Input"):
-        return target["Input"]
-    if target.get("InputPath"):
-        return json.dumps(json_path_value(event, target["InputPath"]))
-    transformer = target.get("InputTransformer")
-    if transformer:
-        return _fill_template(transformer, event, rule_arn, rule_name)
-    return json.dumps(event)
+    from ...push_events import target_payload
 
-
-def json_path_value(document: Any, path: str) -> Any:
-    """The first match of a JSONPath such as ``$.detail.items[0]``; None when absent."""
-    matches = parse_json_path(path).find(document)
-    return matches[0].value if matches else None
-
-
-def _fill_template(transformer: dict[str, Any], event: dict[str, Any], rule_arn: str, rule_name: str) -> str:
-    template: str = transformer.get("InputTemplate") or ""
-    values: dict[str, Any] = {
-        "aws.events.event": event,
-        "aws.events.event.json": event,
-        "aws.events.rule-arn": rule_arn,
-        "aws.events.rule-name": rule_name,
-    }
-    for name, path in (transformer.get("InputPathsMap") or {}).items():
-        values[name] = json_path_value(event, path)
-    for name, value in values.items():
-        placeholder = f"<{name}>"
-        if placeholder in template:
-            text = value if isinstance(value, str) else json.dumps(value)
-            template = template.replace(placeholder, text)
-    return template
+    input_value = target.get("Input")
+    return target_payload(
+        event,
+        input=input_value if input_value else None,
+        input_path=target.get("InputPath") or None,
+        input_transformer=target.get("InputTransformer") or None,
+        rule_arn=rule_arn,
+        rule_name=rule_name,
+    ).decode()
