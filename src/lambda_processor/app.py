@@ -283,36 +283,30 @@ class LocalSandbox:
         from .dataplane.async_queue import AsyncTarget
 
         fn = self.deployment.function_by_name(function_name)
-        # ASY-4: a config put through the API after the apply applies at once, so the live one wins.
+        # ASY-4: a config put through the API after the apply applies at once, so the live one
+        # wins over the one in Terraform state.
         live = self.ports.event_invoke_config(fn.name) if self.ports is not None else None
         if live is not None:
             destinations = live.get("DestinationConfig") or {}
             retries = live.get("MaximumRetryAttempts")
-            return AsyncTarget(
-                function_name=fn.name,
-                function_arn=fn.arn,
-                config=AsyncConfig(maximum_retry_attempts=2 if retries is None else retries,
-                                   maximum_event_age_seconds=live.get("MaximumEventAgeInSeconds") or 21_600),
-                reserved_concurrency=fn.reserved_concurrent_executions,
-                dead_letter_arn=fn.dead_letter_target_arn,
-                on_success_arn=(destinations.get("OnSuccess") or {}).get("Destination") or None,
-                on_failure_arn=(destinations.get("OnFailure") or {}).get("Destination") or None,
-            )
-        config = self.deployment.invoke_config_for_function(fn.name)
-        async_config = AsyncConfig()
-        if config is not None:
-            async_config = AsyncConfig(
-                maximum_retry_attempts=2 if config.maximum_retry_attempts is None else config.maximum_retry_attempts,
-                maximum_event_age_seconds=config.maximum_event_age_in_seconds or 21_600,
-            )
+            max_age = live.get("MaximumEventAgeInSeconds")
+            on_success = (destinations.get("OnSuccess") or {}).get("Destination") or None
+            on_failure = (destinations.get("OnFailure") or {}).get("Destination") or None
+        else:
+            config = self.deployment.invoke_config_for_function(fn.name)
+            retries = config.maximum_retry_attempts if config else None
+            max_age = config.maximum_event_age_in_seconds if config else None
+            on_success = config.on_success_destination if config else None
+            on_failure = config.on_failure_destination if config else None
         return AsyncTarget(
             function_name=fn.name,
             function_arn=fn.arn,
-            config=async_config,
+            config=AsyncConfig(maximum_retry_attempts=2 if retries is None else retries,
+                               maximum_event_age_seconds=max_age or 21_600),
             reserved_concurrency=fn.reserved_concurrent_executions,
             dead_letter_arn=fn.dead_letter_target_arn,
-            on_success_arn=config.on_success_destination if config else None,
-            on_failure_arn=config.on_failure_destination if config else None,
+            on_success_arn=on_success,
+            on_failure_arn=on_failure,
         )
 
     def _async_invoke(self, function_name: str, payload: bytes, request_id: str):
