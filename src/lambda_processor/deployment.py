@@ -350,23 +350,23 @@ class Deployment:
         if name.startswith("arn:"):
             return self.function_by_arn(name)
         bare = name.split(":", 1)[0]
-        for function in self.functions:
-            if function.name == bare:
-                return function
-        raise UnknownResourceError(
+        return _only(
+            self.functions,
+            lambda item: item.name == bare,
             f"no Lambda function named {name!r} in the deployment",
-            hint=f"deployed functions: {_names(f.name for f in self.functions)}",
+            known=(item.name for item in self.functions),
+            label="deployed functions",
         )
 
     def function_by_arn(self, arn: str) -> LambdaFunctionDef:
         """The function with this ARN, qualified (``:$LATEST``, ``:1``, ``:alias``) or not."""
         unqualified = unqualified_function_arn(arn)
-        for function in self.functions:
-            if function.arn == unqualified:
-                return function
-        raise UnknownResourceError(
+        return _only(
+            self.functions,
+            lambda item: item.arn == unqualified,
             f"no Lambda function with ARN {arn!r} in the deployment",
-            hint=f"deployed functions: {_names(f.arn for f in self.functions)}",
+            known=(item.arn for item in self.functions),
+            label="deployed functions",
         )
 
     def mappings_for_function(self, name_or_arn: str) -> tuple[EventSourceMappingDef, ...]:
@@ -380,32 +380,32 @@ class Deployment:
 
     def queue_by_arn(self, arn: str) -> QueueDef:
         """The queue with this ARN."""
-        for queue in self.queues:
-            if queue.arn == arn:
-                return queue
-        raise UnknownResourceError(
+        return _only(
+            self.queues,
+            lambda item: item.arn == arn,
             f"no SQS queue with ARN {arn!r} in the deployment",
-            hint=f"deployed queues: {_names(q.arn for q in self.queues)}",
+            known=(item.arn for item in self.queues),
+            label="deployed queues",
         )
 
     def find_queue(self, reference: str) -> QueueDef:
         """The queue named by its name, ARN or URL."""
-        for queue in self.queues:
-            if reference in (queue.name, queue.arn, queue.url):
-                return queue
-        raise UnknownResourceError(
+        return _only(
+            self.queues,
+            lambda item: reference in (item.name, item.arn, item.url),
             f"no SQS queue {reference!r} in the deployment",
-            hint=f"deployed queues: {_names(q.name for q in self.queues)}",
+            known=(item.name for item in self.queues),
+            label="deployed queues",
         )
 
     def topic_by_arn(self, arn: str) -> TopicDef:
         """The SNS topic with this ARN."""
-        for topic in self.topics:
-            if topic.arn == arn:
-                return topic
-        raise UnknownResourceError(
+        return _only(
+            self.topics,
+            lambda item: item.arn == arn,
             f"no SNS topic with ARN {arn!r} in the deployment",
-            hint=f"deployed topics: {_names(t.arn for t in self.topics)}",
+            known=(item.arn for item in self.topics),
+            label="deployed topics",
         )
 
     def subscriptions_for_topic(self, topic_arn: str) -> tuple[SnsSubscriptionDef, ...]:
@@ -414,12 +414,12 @@ class Deployment:
 
     def rule_by_name(self, name: str, event_bus_name: str = "default") -> EventRuleDef:
         """The EventBridge rule ``name`` on ``event_bus_name``."""
-        for rule in self.event_rules:
-            if rule.name == name and _same_bus(rule.event_bus_name, event_bus_name):
-                return rule
-        raise UnknownResourceError(
+        return _only(
+            self.event_rules,
+            lambda item: item.name == name and _same_bus(item.event_bus_name, event_bus_name),
             f"no EventBridge rule {name!r} on bus {event_bus_name!r} in the deployment",
-            hint=f"deployed rules: {_names(r.name for r in self.event_rules)}",
+            known=(item.name for item in self.event_rules),
+            label="deployed rules",
         )
 
     def targets_for_rule(self, rule_name: str, event_bus_name: str = "default") -> tuple[EventTargetDef, ...]:
@@ -444,12 +444,12 @@ class Deployment:
 
     def role_by_arn(self, arn: str) -> IamRoleDef:
         """The IAM role with this ARN."""
-        for role in self.roles:
-            if role.arn == arn:
-                return role
-        raise UnknownResourceError(
+        return _only(
+            self.roles,
+            lambda item: item.arn == arn,
             f"no IAM role with ARN {arn!r} in the deployment",
-            hint=f"deployed roles: {_names(r.arn for r in self.roles)}",
+            known=(item.arn for item in self.roles),
+            label="deployed roles",
         )
 
     def layer_version_by_arn(self, arn: str) -> LayerVersionDef | None:
@@ -792,6 +792,14 @@ def _function_ref_matches(reference: str, function: LambdaFunctionDef) -> bool:
     if reference.startswith("arn:"):
         return unqualified_function_arn(reference) == function.arn
     return reference.split(":", 1)[0] == function.name
+
+
+def _only(items: Iterable[Any], matches: Any, missing: str, *, known: Iterable[str], label: str) -> Any:
+    """The first item that ``matches``; otherwise an UnknownResourceError listing what is deployed."""
+    for item in items:
+        if matches(item):
+            return item
+    raise UnknownResourceError(missing, hint=f"{label}: {_names(known)}")
 
 
 def _names(values: Iterable[str]) -> str:
